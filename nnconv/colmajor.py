@@ -1,0 +1,269 @@
+"""The transposed convention: one example per **column**, Z̃ = W̃ Ã_prev + b̃.
+
+=========  ===============  =========================================
+quantity   shape            equation
+=========  ===============  =========================================
+X = A[0]   (n_0, m)         one example per column
+W[l]       (n_l, n_{l-1})
+b[l]       (n_l, 1)         broadcast over the m columns
+Z[l]       (n_l, m)         Z[l] = W[l] A[l-1] + b[l]
+A[l]       (n_l, m)         A[l] = g[l](Z[l])
+dZ[l]      (n_l, m)         dZ[l] = dA[l] ∘ g[l]'(Z[l])
+dW[l]      (n_l, n_{l-1})   dW[l] = (1/m) dZ[l] A[l-1]ᵀ
+db[l]      (n_l, 1)         db[l] = (1/m) Σ_columns dZ[l]
+dA[l-1]    (n_{l-1}, m)     dA[l-1] = W[l]ᵀ dZ[l]
+=========  ===============  =========================================
+
+Used by deeplearning.ai (Ng), Nielsen and Julia's Flux. :mod:`nnconv.rowmajor` is the same
+module for the design-matrix convention, line for line; every output here is the bitwise
+transpose of its output there. Arrays are taken in Fortran order
+(:func:`nnconv.layout.as_colmajor`) and every product goes through
+:func:`nnconv.layout.matmul`; :mod:`nnconv.layout` explains why that makes the two exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .common import epochs_with_progress, init_weight, output_loss, update
+from .functions import ACTIVATIONS, DERIVATIVES, FUSED, LOSS_DERIVATIVES, LOSSES, check_name
+from .layout import as_colmajor as as_array
+from .layout import matmul
+from .types import Array, LayerCache, Params
+
+__all__ = [
+    "NAME", "init_params", "linear_forward", "activation_forward", "forward", "cost",
+    "loss_backward", "activation_backward", "linear_backward", "backward", "update",
+    "predict", "fit",
+]
+
+NAME = "colmajor"
+EXAMPLE_AXIS = 1
+"""Examples are columns."""
+FEATURE_AXIS = 0
+"""Features (units) are rows."""
+
+
+def init_params(
+    layer_dims: Sequence[int],
+    *,
+    method: str = "he",
+    seed: int | None = None,
+    dtype: npt.DTypeLike = np.float64,
+) -> Params:
+    """Random weights and zero biases for a network with ``layer_dims = [n_0, n_1, ..., n_L]``.
+
+    W[l] has shape (n_l, n_{l-1}) with entries N(0, σ²): σ = √(2/n_{l-1}) for ``"he"``,
+    √(1/n_{l-1}) for ``"xavier"``, 0.01 for ``"normal"``. b[l] = 0 with shape (n_l, 1).
+    The same ``seed`` gives rowmajor's parameters transposed, bit for bit.
+    """
+    rng = np.random.default_rng(seed)
+    params: Params = {}
+    for l in range(1, len(layer_dims)):
+        n_prev, n = layer_dims[l - 1], layer_dims[l]
+        params[f"W{l}"] = init_weight(rng, n_prev, n, method, dtype).T  # rowmajor's draw, transposed
+        params[f"b{l}"] = np.zeros((n, 1), dtype=dtype)
+    return params
+
+
+def linear_forward(A_prev: npt.ArrayLike, W: npt.ArrayLike, b: npt.ArrayLike) -> Array:
+    """The linear step Z = W A_prev + b.
+
+    W (n_l, n_{l-1}), A_prev (n_{l-1}, m), b (n_l, 1) broadcast over the columns; Z (n_l, m).
+    """
+    A_prev, W, b = as_array(A_prev), as_array(W), as_array(b)
+    # --8<-- [start:linear_forward]
+    Z = matmul(W, A_prev) + b
+    # --8<-- [end:linear_forward]
+    return Z
+
+
+def activation_forward(Z: npt.ArrayLike, activation: str) -> Array:
+    """A = g(Z), elementwise; softmax normalises each column (axis 0). A has Z's shape (n_l, m)."""
+    g = ACTIVATIONS[check_name("activation", activation, ACTIVATIONS)]
+    # --8<-- [start:activation_forward]
+    A = g(as_array(Z), FEATURE_AXIS)
+    # --8<-- [end:activation_forward]
+    return A
+
+
+def forward(
+    X: npt.ArrayLike, params: Params, activations: Sequence[str]
+) -> tuple[Array, list[LayerCache]]:
+    """Forward propagation: A[0] = X; Z[l] = W[l] A[l-1] + b[l]; A[l] = g[l](Z[l]).
+
+    X is (n_0, m); returns A[L] (n_L, m) and one :class:`~nnconv.types.LayerCache`
+    ``(A_prev, W, b, Z)`` per layer, ``caches[l-1]`` for layer l.
+    """
+    A = as_array(X)
+    caches = []
+    # --8<-- [start:forward]
+    for l, activation in enumerate(activations, start=1):
+        A_prev, W, b = A, as_array(params[f"W{l}"]), as_array(params[f"b{l}"])
+        Z = linear_forward(A_prev, W, b)
+        A = activation_forward(Z, activation)
+        caches.append(LayerCache(A_prev, W, b, Z))
+    # --8<-- [end:forward]
+    return A, caches
+
+
+def cost(AL: npt.ArrayLike, Y: npt.ArrayLike, loss: str = "bce") -> float:
+    """The cost J = (1/m) Σ_i L⁽ⁱ⁾, with L⁽ⁱ⁾ summed over the n_L output units of example i.
+
+    AL and Y are (n_L, m); m is the number of columns.
+    """
+    loss_fn = LOSSES[check_name("loss", loss, LOSSES)]
+    AL, Y = as_array(AL), as_array(Y)
+    m = AL.shape[EXAMPLE_AXIS]
+    # --8<-- [start:cost]
+    J = np.sum(loss_fn(AL, Y)) / m
+    # --8<-- [end:cost]
+    return float(J)
+
+
+def loss_backward(AL: npt.ArrayLike, Y: npt.ArrayLike, loss: str = "bce") -> Array:
+    """dA[L] = ∂L/∂A[L] for each example, without the 1/m (that sits in dW and db).
+
+    For bce: dA[L] = −(Y / A[L] − (1 − Y) / (1 − A[L])). Shape (n_L, m).
+    """
+    dloss = LOSS_DERIVATIVES[check_name("loss", loss, LOSS_DERIVATIVES)]
+    # --8<-- [start:loss_backward]
+    dAL = dloss(as_array(AL), as_array(Y))
+    # --8<-- [end:loss_backward]
+    return dAL
+
+
+def activation_backward(dA: npt.ArrayLike, Z: npt.ArrayLike, activation: str) -> Array:
+    """dZ = dA ∘ g'(Z); for softmax the Jacobian-vector product along each column (axis 0).
+
+    dA and Z are (n_l, m); so is dZ.
+    """
+    g = ACTIVATIONS[check_name("activation", activation, ACTIVATIONS)]
+    dg = DERIVATIVES[activation]
+    dA, Z = as_array(dA), as_array(Z)
+    # --8<-- [start:activation_backward]
+    dZ = dg(dA, Z, g(Z, FEATURE_AXIS), FEATURE_AXIS)
+    # --8<-- [end:activation_backward]
+    return dZ
+
+
+def linear_backward(
+    dZ: npt.ArrayLike, A_prev: npt.ArrayLike, W: npt.ArrayLike
+) -> tuple[Array, Array, Array]:
+    """The gradients of the linear step Z = W A_prev + b.
+
+    dW = (1/m) dZ A_prevᵀ  (n_l, n_{l-1});  db = (1/m) Σ_columns dZ  (n_l, 1);
+    dA_prev = Wᵀ dZ  (n_{l-1}, m). The 1/m of the cost is applied here.
+    """
+    dZ, A_prev, W = as_array(dZ), as_array(A_prev), as_array(W)
+    m = A_prev.shape[EXAMPLE_AXIS]
+    # --8<-- [start:linear_backward]
+    dW = matmul(dZ, A_prev.T) / m
+    db = np.sum(dZ, axis=EXAMPLE_AXIS, keepdims=True) / m
+    dA_prev = matmul(W.T, dZ)
+    # --8<-- [end:linear_backward]
+    return dA_prev, dW, db
+
+
+def backward(
+    AL: npt.ArrayLike,
+    Y: npt.ArrayLike,
+    caches: Sequence[LayerCache],
+    activations: Sequence[str],
+    loss: str = "bce",
+) -> Params:
+    """Backpropagation through all L layers.
+
+    Starts from dZ[L] = A[L] − Y for sigmoid + bce and softmax + ce (the stable fused form),
+    else from dA[L] = :func:`loss_backward` and dZ[L] = :func:`activation_backward`; then for
+    l = L, ..., 1: dW[l], db[l], dA[l-1] = :func:`linear_backward`, and
+    dZ[l-1] = dA[l-1] ∘ g[l-1]'(Z[l-1]). Returns ``{"dW1", "db1", ..., "dA0", ..., "dA{L-1}"}``.
+    """
+    AL, Y = as_array(AL), as_array(Y)
+    grads: Params = {}
+    L, output = len(caches), activations[-1]
+    # --8<-- [start:backward]
+    dZ: Array
+    if (output, loss) in FUSED:
+        dZ = AL - Y
+    else:
+        dAL = loss_backward(AL, Y, loss)
+        dZ = DERIVATIVES[output](dAL, as_array(caches[L - 1].Z), AL, FEATURE_AXIS)
+    for l in range(L, 0, -1):
+        A_prev, W, _, _ = caches[l - 1]
+        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, A_prev, W)
+        grads[f"dA{l - 1}"] = dA_prev
+        if l > 1:
+            Z_prev = as_array(caches[l - 2].Z)
+            dZ = DERIVATIVES[activations[l - 2]](dA_prev, Z_prev, as_array(A_prev), FEATURE_AXIS)
+    # --8<-- [end:backward]
+    return grads
+
+
+def predict(
+    X: npt.ArrayLike, params: Params, activations: Sequence[str], *, loss: str | None = None
+) -> npt.NDArray[Any]:
+    """Labels for the examples in X (n_0, m).
+
+    bce: 0/1 where A[L] > 0.5, shaped like A[L]; ce: the class index of each example (the
+    argmax over each column), 1-D of length m; mse: A[L] itself. ``loss=None`` takes the loss
+    that goes with the output activation (sigmoid: bce, softmax: ce, any other: mse).
+    """
+    loss = output_loss(activations[-1]) if loss is None else check_name("loss", loss, LOSSES)
+    AL, _ = forward(X, params, activations)
+    if loss == "ce":
+        labels: npt.NDArray[Any] = AL.argmax(axis=FEATURE_AXIS)
+        return labels
+    if loss == "mse":
+        return AL
+    return (AL > 0.5).astype(np.int64)
+
+
+def fit(
+    X: npt.ArrayLike,
+    Y: npt.ArrayLike,
+    params: Params,
+    activations: Sequence[str],
+    *,
+    loss: str = "bce",
+    learning_rate: float = 0.01,
+    epochs: int = 1,
+    batch_size: int | None = None,
+    seed: int | None = None,
+    progress: bool = False,
+) -> tuple[Params, list[float]]:
+    """Mini-batch gradient descent; returns the trained parameters and the cost of each epoch.
+
+    Each epoch shuffles the columns of X and Y with a generator seeded by ``seed`` (when
+    ``batch_size`` is smaller than m), takes mini-batches of ``batch_size`` columns (all m when
+    None) and applies forward, cost, backward and update to each. ``history[e]`` is the mean
+    of epoch e's mini-batch costs, each taken before its update. The arrays passed in are
+    never modified.
+    """
+    X, Y = as_array(X), as_array(Y)
+    params = {k: np.copy(as_array(v)) for k, v in params.items()}
+    m = X.shape[EXAMPLE_AXIS]
+    batch_size = m if batch_size is None else batch_size
+    rng = np.random.default_rng(seed)
+    X_shuffled, Y_shuffled = np.empty_like(X), np.empty_like(Y)
+    history: list[float] = []
+    for _ in epochs_with_progress(epochs, history, progress):
+        X_epoch: Array = X
+        Y_epoch: Array = Y
+        if batch_size < m:
+            order = rng.permutation(m)
+            X_epoch = np.take(X, order, axis=EXAMPLE_AXIS, out=X_shuffled)
+            Y_epoch = np.take(Y, order, axis=EXAMPLE_AXIS, out=Y_shuffled)
+        total = 0.0
+        for start in range(0, m, batch_size):
+            X_batch, Y_batch = X_epoch[:, start:start + batch_size], Y_epoch[:, start:start + batch_size]
+            AL, caches = forward(X_batch, params, activations)
+            total += cost(AL, Y_batch, loss) * AL.shape[EXAMPLE_AXIS]
+            grads = backward(AL, Y_batch, caches, activations, loss)
+            params = update(params, grads, learning_rate)
+        history.append(total / m)
+    return params, history

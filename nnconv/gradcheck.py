@@ -1,0 +1,50 @@
+"""Gradient checking by centred finite differences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from .types import Convention, Params
+
+
+def gradient_check(
+    convention: str | Convention,
+    X: npt.ArrayLike,
+    Y: npt.ArrayLike,
+    params: Params,
+    activations: Sequence[str],
+    loss: str = "bce",
+    epsilon: float = 1e-7,
+) -> float:
+    """The relative difference between backpropagation's gradient g and a numerical one ĝ.
+
+    ĝ_i = (J(θ + ε e_i) − J(θ − ε e_i)) / (2ε) for every parameter θ_i (centred differences),
+    and the result is ‖g − ĝ‖₂ / (‖g‖₂ + ‖ĝ‖₂) over all parameters at once. Below 1e-7 is
+    a pass (deeplearning.ai's threshold). Computed in float64 whatever the inputs' dtype.
+    """
+    from .aliases import convention as lookup
+
+    conv = lookup(convention)
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    theta: Params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
+    AL, caches = conv.forward(X, theta, activations)
+    grads = conv.backward(AL, Y, caches, activations, loss)
+    analytic, numeric = [], []
+    for key, value in theta.items():
+        for index in np.ndindex(value.shape):
+            saved = value[index]
+            value[index] = saved + epsilon
+            J_plus = conv.cost(conv.forward(X, theta, activations)[0], Y, loss)
+            value[index] = saved - epsilon
+            J_minus = conv.cost(conv.forward(X, theta, activations)[0], Y, loss)
+            value[index] = saved
+            analytic.append(grads[f"d{key}"][index])
+            numeric.append((J_plus - J_minus) / (2 * epsilon))
+    g, g_hat = np.array(analytic), np.array(numeric)
+    denominator = np.linalg.norm(g) + np.linalg.norm(g_hat)
+    if denominator == 0:
+        return 0.0
+    return float(np.linalg.norm(g - g_hat) / denominator)
