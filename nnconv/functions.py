@@ -58,7 +58,7 @@ def linear(Z: Array, axis: int) -> Array:
 
 def softmax(Z: Array, axis: int) -> Array:
     """softmax(z)_j = e^{z_j − max z} / Σ_k e^{z_k − max z} along the feature axis."""
-    E = np.exp(Z - Z.max(axis=axis, keepdims=True))
+    E: Array = np.exp(Z - Z.max(axis=axis, keepdims=True))
     total: Array = E.sum(axis=axis, keepdims=True)
     return E / total
 # --8<-- [end:activations]
