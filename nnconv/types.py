@@ -84,7 +84,9 @@ class Convention(Protocol):
 
     def update(self, params: Params, grads: Params, learning_rate: float) -> Params: ...
 
-    def predict(self, X: npt.ArrayLike, params: Params, activations: Sequence[str]) -> Array: ...
+    def predict(
+        self, X: npt.ArrayLike, params: Params, activations: Sequence[str], *, loss: str | None = None
+    ) -> npt.NDArray[Any]: ...
 
     def fit(
         self,
