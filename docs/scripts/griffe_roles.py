@@ -1,0 +1,71 @@
+"""A Griffe extension for the API reference: nnconv's docstrings use two pieces of
+reStructuredText that Markdown does not know, and this turns them into Markdown.
+
+- Sphinx roles such as ``:func:`matmul``` or ``:class:`~nnconv.types.LayerCache``` become
+  mkdocstrings cross-references (``[`matmul`][matmul]``; a leading ``~`` shows the last name only).
+- Simple tables (columns under runs of ``=``) become pipe tables.
+- Layer indices such as ``g[l](Z[l])`` outside code spans are escaped, so that Markdown does not
+  read ``[l](Z[l])`` as a link.
+
+Loaded by mkdocs.yml (``plugins.mkdocstrings...options.extensions``); used at build time only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import griffe
+
+ROLE = re.compile(r":(?:mod|func|class|meth|attr|data|obj):`(~?)([\w.]+)`")
+BORDER = re.compile(r"^ *=+( +=+)+ *$")
+INDEX = re.compile(r"(?<=\w)\[([^\]\s`]*)\]")
+CODE_SPAN = re.compile(r"(``.*?``|`[^`]*`)")
+
+
+def escape_indices(text: str) -> str:
+    """``g[l](Z[l])`` -> ``g\\[l\\](Z\\[l\\])`` outside code spans."""
+    parts = CODE_SPAN.split(text)
+    return "".join(p if i % 2 else INDEX.sub(r"\\[\1\\]", p) for i, p in enumerate(parts))
+
+
+def role_to_link(match: re.Match[str]) -> str:
+    """``:func:`~a.b.c``` -> ``[`c`][a.b.c]``; ``:func:`a.b``` -> ``[`a.b`][a.b]``."""
+    short, target = match.group(1), match.group(2)
+    shown = target.rsplit(".", 1)[-1] if short else target
+    return f"[`{shown}`][{target}]"
+
+
+def cells(line: str, starts: list[int]) -> list[str]:
+    """The text of ``line`` in each column that begins at one of ``starts``."""
+    ends = starts[1:] + [max(len(line), starts[-1] + 1)]
+    return [line[a:b].strip() for a, b in zip(starts, ends, strict=True)]
+
+
+def simple_tables_to_pipe_tables(text: str) -> str:
+    """Rewrite every reStructuredText simple table in ``text`` as a Markdown pipe table."""
+    lines, out, i = text.split("\n"), [], 0
+    while i < len(lines):
+        if BORDER.match(lines[i]) and i + 2 < len(lines) and BORDER.match(lines[i + 2]):
+            starts = [m.start() for m in re.finditer(r"=+", lines[i])]
+            header = cells(lines[i + 1], starts)
+            rows, j = [], i + 3
+            while j < len(lines) and not BORDER.match(lines[j]):
+                rows.append(cells(lines[j], starts))
+                j += 1
+            table = [header, ["---"] * len(starts), *rows]
+            out += ["", *("| " + " | ".join(r) + " |" for r in table), ""]
+            i = j + 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
+class SphinxToMarkdown(griffe.Extension):
+    """Rewrite each docstring's roles and simple tables as it is loaded."""
+
+    def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:  # noqa: D102
+        if obj.docstring is not None:
+            value = escape_indices(simple_tables_to_pipe_tables(obj.docstring.value))
+            obj.docstring.value = ROLE.sub(role_to_link, value)
