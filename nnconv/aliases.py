@@ -50,12 +50,17 @@ def convention(name: str | Convention) -> Convention:
     'colmajor'
 
     A module (``nnconv.rowmajor`` or ``nnconv.colmajor``) is returned as it is. Raises
-    ValueError for an unknown name, listing the valid ones.
+    ValueError for anything else, listing the valid names.
     """
-    if not isinstance(name, str):
-        return name
-    key = name.strip().lower()
-    if key not in CONVENTION_ALIASES:
-        valid = ", ".join(repr(k) for k in CONVENTION_ALIASES)
-        raise ValueError(f"unknown convention {name!r}; valid: {valid}")
-    return _MODULES[CONVENTION_ALIASES[key]]
+    return lookup(name, "nnconv.convention")
+
+
+def lookup(name: object, where: str) -> Convention:
+    """:func:`convention` for the nnconv function ``where``, which the error message names."""
+    if isinstance(name, str) and name.strip().lower() in CONVENTION_ALIASES:
+        return _MODULES[CONVENTION_ALIASES[name.strip().lower()]]
+    if any(name is module for module in _MODULES.values()):
+        return name  # type: ignore[return-value]
+    valid = ", ".join(repr(k) for k in CONVENTION_ALIASES)
+    raise ValueError(f"{where}: unknown convention {name!r}; valid: nnconv.rowmajor, nnconv.colmajor "
+                     f"or a name, case-insensitive: {valid}")

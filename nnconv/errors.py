@@ -1,0 +1,562 @@
+"""Input validation: errors that name the function, the convention and the shapes.
+
+The most common mistake with two conventions is handing one convention's arrays to the other,
+so every message says what it got, what it expected in this convention and, when the input
+fits the other convention, says so and how to fix it::
+
+    colmajor.forward: X has shape (10, 3) but W1 has shape (4, 3); in colmajor examples are
+    columns, so X must be (3, m). This looks like rowmajor data: pass X.T or use nnconv.rowmajor.
+
+What every public function checks (and raises, all subclasses of ValueError):
+
+- :class:`ShapeError`: an array that is not 2-D, is empty, or whose shape does not chain with
+  the others (X with W1, W[l] with W[l-1], b[l] with W[l], Y with A[L], a cache with the next).
+  A 1-D bias is refused: b must be (1, n) in rowmajor and (n, 1) in colmajor, because a 1-D
+  bias broadcasts along the wrong axis when m equals n.
+- ValueError: an unknown activation, loss, init method or convention name (the valid ones are
+  listed); a wrong number of activations; missing or unexpected parameter keys; a dtype that is
+  not a real number (complex, object, string) or float16; NaN or inf in any input array;
+  labels outside [0, 1] or outputs outside [0, 1] for ``bce`` and ``ce``; an output activation
+  other than sigmoid or softmax with ``bce`` or ``ce``; a ``layer_dims`` with fewer than two
+  sizes or a size below 1; ``epochs``, ``batch_size``, ``learning_rate``, ``seed`` or
+  ``epsilon`` that is not a positive number of the right kind.
+- :class:`NumericalError` (also a FloatingPointError): the arithmetic overflowed or produced an
+  invalid value although the inputs were finite (inputs too large, or training diverged).
+
+dtypes: float32 and float64 are kept; integers and booleans are accepted and computed as
+float. Where parameters are involved the computation runs in the parameters' dtype: data of
+another dtype (X, Y, A_prev, dZ, gradients) is converted to it, and parameters never change
+dtype; parameters must not mix float32 and float64.
+
+Validation happens once, at the boundary. :func:`public` marks the public functions: the one
+the user calls runs its checks and sets NumPy's floating-point errors to raise (underflow, which
+is harmless here, stays ignored); the nnconv functions it calls (``linear_forward`` inside
+``forward``, ``forward`` inside ``fit``) skip both, so a training loop does not pay for them
+at every step.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ParamSpec, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from .functions import ACTIVATIONS, LOSSES
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+OTHER = {"rowmajor": "colmajor", "colmajor": "rowmajor"}
+PROBABILITY_OUTPUTS = ("sigmoid", "softmax")
+"""The output activations whose values lie in [0, 1], as ``bce`` and ``ce`` need."""
+
+
+class ShapeError(ValueError):
+    """An array has the wrong number of dimensions, is empty, or has a shape that does not fit
+    the convention or the other arrays."""
+
+
+class NumericalError(ValueError, FloatingPointError):
+    """The arithmetic overflowed or produced NaN from finite inputs (inputs too large, or a
+    training run that diverged)."""
+
+
+class _Depth(threading.local):
+    depth = 0
+
+
+_state = _Depth()
+
+
+def public(function: Callable[P, R]) -> Callable[P, R]:
+    """Mark a public function: when called from outside nnconv, its checks run and NumPy's
+    floating-point errors raise :class:`NumericalError` naming it; when called by another nnconv
+    function (already checked), neither happens."""
+    module = function.__module__.rsplit(".", 1)[-1]
+    where = f"{module if module in OTHER else 'nnconv'}.{function.__name__}"
+
+    @functools.wraps(function)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        _state.depth += 1
+        try:
+            if _state.depth > 1:
+                return function(*args, **kwargs)
+            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+                return function(*args, **kwargs)
+        except FloatingPointError as error:
+            if isinstance(error, NumericalError) or _state.depth > 1:
+                raise
+            raise NumericalError(
+                f"{where}: {error} although the inputs are finite: the values outgrew the "
+                "floating-point range; scale the inputs down, or lower the learning rate if "
+                "training diverged") from None
+        finally:
+            _state.depth -= 1
+
+    return checked
+
+
+def _nested() -> bool:
+    """True inside a call from another nnconv function: its caller has checked the inputs."""
+    return _state.depth > 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Wording: shapes and axes in each convention
+
+
+def _shape(conv: str, rows: object, cols: object) -> str:
+    """A shape given in rowmajor order (examples or n_{l-1} first), written in ``conv``'s order."""
+    first, second = (rows, cols) if conv == "rowmajor" else (cols, rows)
+    return f"({first}, {second})"
+
+
+def _rm(conv: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A 2-D shape of ``conv`` in rowmajor order: (examples, units) or (n_{l-1}, n_l)."""
+    return shape if conv == "rowmajor" else shape[::-1]
+
+
+def _examples_are(conv: str) -> str:
+    return f"in {conv} examples are {'rows' if conv == 'rowmajor' else 'columns'}"
+
+
+def _looks_like(conv: str, what: str, fix: str) -> str:
+    other = OTHER[conv]
+    return f" This looks like {other} {what}: {fix} or use nnconv.{other}."
+
+
+# ---------------------------------------------------------------------------------------------
+# Single values
+
+
+def _array(where: str, name: str, a: Any, expected: str, hint: str = "") -> npt.NDArray[Any]:
+    """``a`` as an array, checked: real numbers, 2-D, not empty."""
+    array = _asarray(a)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{where}: {name} has dtype {array.dtype}; nnconv computes with real numbers: "
+                         "float32 or float64 (integers and booleans are computed as float)")
+    if array.dtype.kind == "f" and array.dtype not in (np.float32, np.float64):
+        raise ValueError(f"{where}: {name} has dtype {array.dtype}; nnconv computes in float32 or "
+                         f"float64: pass {name}.astype(np.float32) or {name}.astype(np.float64)")
+    if array.ndim != 2:
+        extra = f" {hint}" if array.ndim == 1 and hint else ""
+        raise ShapeError(f"{where}: {name} must be a 2-D array {expected}; it is {array.ndim}-D with "
+                         f"shape {array.shape}.{extra}")
+    if array.size == 0:
+        raise ShapeError(f"{where}: {name} is empty (shape {array.shape}); it must be {expected} "
+                         "with at least one example and one unit")
+    return array
+
+
+def _asarray(a: Any) -> npt.NDArray[Any]:
+    array: npt.NDArray[Any] = a if isinstance(a, np.ndarray) else np.asarray(a)
+    return array
+
+
+def _computed_as(a: npt.NDArray[Any]) -> str:
+    """The dtype ``a`` is computed in: its own if float, else float64."""
+    return str(a.dtype) if a.dtype.kind == "f" else "float64"
+
+
+def _finite(where: str, name: str, a: npt.NDArray[Any]) -> None:
+    """Refuse NaN and inf, saying how many and where the first one is."""
+    if a.dtype.kind != "f" or np.isfinite(a).all():
+        return
+    bad = ~np.isfinite(a)
+    nan = int(np.isnan(a).sum())
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    raise ValueError(f"{where}: {name} holds {nan} NaN and {int(bad.sum()) - nan} infinite values "
+                     f"(the first at index {first}); nnconv needs finite numbers: remove or "
+                     "impute them first")
+
+
+def _checked(where: str, name: str, a: Any, expected: str, hint: str = "") -> npt.NDArray[Any]:
+    array = _array(where, name, a, expected, hint)
+    _finite(where, name, array)
+    return array
+
+
+def _name(where: str, kind: str, name: Any, registry: Mapping[str, Any] | Sequence[str]) -> None:
+    if not isinstance(name, str) or name not in registry:
+        valid = ", ".join(repr(k) for k in registry)
+        raise ValueError(f"{where}: unknown {kind} {name!r}; valid: {valid}")
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _positive_int(where: str, name: str, value: Any) -> None:
+    if not _integer(value) or value < 1:
+        raise ValueError(f"{where}: {name} must be a positive integer; got {value!r}")
+
+
+def _seed(where: str, seed: Any) -> None:
+    if seed is not None and (not _integer(seed) or seed < 0):
+        raise ValueError(f"{where}: seed must be None or a non-negative integer; got {seed!r}")
+
+
+def _positive_number(where: str, name: str, value: Any) -> None:
+    if (not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_))
+            or not math.isfinite(value) or value <= 0):
+        raise ValueError(f"{where}: {name} must be a finite number above 0; got {value!r}")
+
+
+def _hint(conv: str, name: str, role: str) -> str:
+    """How to make a 1-D ``name`` 2-D in ``conv``."""
+    if role == "data":
+        return f"For a single example pass {name}.reshape{_shape(conv, 1, -1)}."
+    if role == "labels":
+        return (f"For one output unit pass {name}.reshape{_shape(conv, -1, 1)}; for class indices "
+                f"with loss 'ce' pass one-hot labels.")
+    if role == "bias":
+        return (f"A 1-D bias broadcasts along the wrong axis (across examples when m == n_l): pass "
+                f"{name}.reshape{_shape(conv, 1, -1)}.")
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters
+
+
+def _params(where: str, conv: str, params: Any, activations: Sequence[str] | None,
+            finite: bool = True) -> dict[str, npt.NDArray[Any]]:
+    """The parameters as checked arrays: keys W1, b1, ..., WL, bL (L = len(activations) when
+    given), 2-D, one dtype, chaining in ``conv``."""
+    if not isinstance(params, Mapping):
+        raise ValueError(f"{where}: params must be a dict {{'W1': ..., 'b1': ..., ...}}; got "
+                         f"{type(params).__name__}")
+    L = 0
+    while f"W{L + 1}" in params:
+        L += 1
+    if activations is not None and L != len(activations):
+        raise ValueError(f"{where}: {len(activations)} activations for a network of {L} layers "
+                         f"(params has W1 ... W{L}): give one activation per layer")
+    if L == 0:
+        raise ValueError(f"{where}: params has no 'W1'; it must hold W1, b1, ..., WL, bL "
+                         f"(keys: {sorted(map(str, params))})")
+    expected = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
+    missing = [k for k in expected if k not in params]
+    if missing:
+        raise ValueError(f"{where}: params is missing {', '.join(map(repr, missing))}; a network "
+                         f"of {L} layers needs W1, b1, ..., W{L}, b{L}")
+    extra = [str(k) for k in params if k not in expected]
+    if extra:
+        gradients = " (these look like gradients)" if all(k.startswith("d") for k in extra) else ""
+        raise ValueError(f"{where}: params has unexpected keys {', '.join(map(repr, extra))}"
+                         f"{gradients}; a network of {L} layers has exactly W1, b1, ..., W{L}, b{L}")
+    arrays = {}
+    for key in expected:
+        shape = _shape(conv, "n_{l-1}", "n_l") if key[0] == "W" else _shape(conv, 1, "n_l")
+        check = _checked if finite else _array
+        arrays[key] = check(where, key, params[key], shape, _hint(conv, key, "bias" if key[0] == "b" else ""))
+    floats = {_computed_as(a) for a in arrays.values()}
+    if len(floats) > 1:
+        raise ValueError(f"{where}: the parameters mix dtypes {sorted(floats)}; they must share one: "
+                         "cast them all, e.g. {k: v.astype(np.float32) for k, v in params.items()}")
+    problem = _chain(conv, arrays, L)
+    if problem:
+        if _chain(OTHER[conv], arrays, L) is None:
+            problem += _looks_like(conv, "parameters", "pass nnconv.transpose(params)")
+        raise ShapeError(f"{where}: {problem}")
+    return arrays
+
+
+def _chain(conv: str, arrays: Mapping[str, npt.NDArray[Any]], L: int) -> str | None:
+    """The first parameter whose shape does not fit ``conv``, described, or None."""
+    for l in range(1, L + 1):
+        W, b = arrays[f"W{l}"], arrays[f"b{l}"]
+        n = _rm(conv, W.shape)[1]
+        if l > 1:
+            W_prev = arrays[f"W{l - 1}"]
+            n_prev = _rm(conv, W_prev.shape)[1]
+            if _rm(conv, W.shape)[0] != n_prev:
+                return (f"W{l} has shape {W.shape} but W{l - 1} has shape {W_prev.shape}; in {conv} "
+                        f"W[l] is {_shape(conv, 'n_{l-1}', 'n_l')}, so W{l} must be "
+                        f"{_shape(conv, n_prev, f'n_{l}')}.")
+        if _rm(conv, b.shape) != (1, n):
+            return (f"b{l} has shape {b.shape} but W{l} has shape {W.shape}; in {conv} b[l] is "
+                    f"{_shape(conv, 1, 'n_l')}, so b{l} must be {_shape(conv, 1, n)}.")
+    return None
+
+
+def _n_in(conv: str, W: npt.NDArray[Any]) -> int:
+    return _rm(conv, W.shape)[0]
+
+
+def _n_out(conv: str, W: npt.NDArray[Any]) -> int:
+    return _rm(conv, W.shape)[1]
+
+
+def _data(where: str, conv: str, name: str, X: Any, n: int, reason: str,
+          role: str = "data") -> npt.NDArray[Any]:
+    """``X`` checked as ``conv`` data with ``n`` units per example (``reason`` says why)."""
+    array = _checked(where, name, X, _shape(conv, "m", n), _hint(conv, name, role))
+    rows, cols = _rm(conv, array.shape)
+    if cols != n:
+        message = (f"{where}: {name} has shape {array.shape} but {reason}; {_examples_are(conv)}, so "
+                   f"{name} must be {_shape(conv, 'm', n)}.")
+        if rows == n:
+            message += _looks_like(conv, "data", f"pass {name}.T")
+        raise ShapeError(message)
+    return array
+
+
+def _like(where: str, conv: str, name: str, a: Any, ref_name: str, ref: npt.NDArray[Any],
+          role: str = "") -> npt.NDArray[Any]:
+    """``a`` checked to have the shape of ``ref``."""
+    array = _checked(where, name, a, f"{ref.shape} like {ref_name}", _hint(conv, name, role))
+    if array.shape != ref.shape:
+        message = (f"{where}: {name} has shape {array.shape} but {ref_name} has shape {ref.shape}; "
+                   f"they must match ({_examples_are(conv)}).")
+        if array.shape == ref.shape[::-1]:
+            message += _looks_like(conv, "data", f"pass {name}.T")
+        raise ShapeError(message)
+    return array
+
+
+def _activations(where: str, activations: Any) -> None:
+    if isinstance(activations, str) or not isinstance(activations, Sequence):
+        raise ValueError(f"{where}: activations must be a list with one name per layer, e.g. "
+                         f"['relu', 'sigmoid']; got {activations!r}")
+    if len(activations) == 0:
+        raise ValueError(f"{where}: activations is empty; give one name per layer")
+    for name in activations:
+        _name(where, "activation", name, ACTIVATIONS)
+
+
+def _loss(where: str, loss: Any, output: str | None = None) -> None:
+    _name(where, "loss", loss, LOSSES)
+    if output is not None and loss in ("bce", "ce") and output not in PROBABILITY_OUTPUTS:
+        raise ValueError(f"{where}: loss {loss!r} needs outputs in [0, 1], from a 'sigmoid' or "
+                         f"'softmax' output layer; the output activation is {output!r} (use 'mse')")
+
+
+def _probabilities(where: str, name: str, a: npt.NDArray[Any], loss: str) -> None:
+    """For bce and ce, ``a`` (labels or outputs) must lie in [0, 1]."""
+    if loss in ("bce", "ce") and (a.min() < 0 or a.max() > 1):
+        raise ValueError(f"{where}: loss {loss!r} needs {name} in [0, 1]; {name} holds values from "
+                         f"{a.min()} to {a.max()} (class indices? pass one-hot labels; "
+                         "real-valued targets? use loss 'mse')")
+
+
+# ---------------------------------------------------------------------------------------------
+# One check per public function; each is called on the first line of that function
+
+
+def check_init_params(conv: str, layer_dims: Any, method: Any, seed: Any, dtype: Any) -> None:
+    from .common import INIT_METHODS
+
+    where = f"{conv}.init_params"
+    if (isinstance(layer_dims, (str, bytes, Mapping)) or not isinstance(layer_dims, (Sequence, np.ndarray))
+            or len(layer_dims) < 2):
+        raise ValueError(f"{where}: layer_dims must list the sizes [n_0, n_1, ..., n_L] of the input "
+                         f"and of every layer, at least two; got {layer_dims!r}")
+    for n in layer_dims:
+        if not _integer(n) or n < 1:
+            raise ValueError(f"{where}: every size in layer_dims must be a positive integer; got "
+                             f"{n!r} in {list(layer_dims)!r}")
+    _name(where, "init method", method, INIT_METHODS)
+    _seed(where, seed)
+    try:
+        kind = np.dtype(dtype)
+    except TypeError:
+        kind = None
+    if kind not in (np.float32, np.float64):
+        raise ValueError(f"{where}: dtype must be np.float32 or np.float64; got {dtype!r}")
+
+
+def check_linear_forward(conv: str, A_prev: Any, W: Any, b: Any) -> None:
+    if _nested():
+        return
+    where = f"{conv}.linear_forward"
+    W = _checked(where, "W", W, _shape(conv, "n_{l-1}", "n_l"))
+    A_prev = _data(where, conv, "A_prev", A_prev, _n_in(conv, W), f"W has shape {W.shape}")
+    b = _checked(where, "b", b, _shape(conv, 1, _n_out(conv, W)), _hint(conv, "b", "bias"))
+    if _rm(conv, b.shape) != (1, _n_out(conv, W)):
+        message = (f"{where}: b has shape {b.shape} but W has shape {W.shape}; in {conv} b is "
+                   f"{_shape(conv, 1, 'n_l')}, so b must be {_shape(conv, 1, _n_out(conv, W))}.")
+        if b.shape[::-1] == _shape_tuple(conv, 1, _n_out(conv, W)):
+            message += _looks_like(conv, "bias", "pass b.T")
+        raise ShapeError(message)
+    _dtypes(where, W=W, b=b)
+
+
+def _shape_tuple(conv: str, rows: int, cols: int) -> tuple[int, int]:
+    return (rows, cols) if conv == "rowmajor" else (cols, rows)
+
+
+def _dtypes(where: str, **arrays: npt.NDArray[Any]) -> None:
+    floats = {_computed_as(a) for a in arrays.values()}
+    if len(floats) > 1:
+        described = ", ".join(f"{k} is {a.dtype}" for k, a in arrays.items())
+        raise ValueError(f"{where}: the parameters mix dtypes ({described}); they must share one")
+
+
+def check_activation_forward(conv: str, Z: Any, activation: Any) -> None:
+    if _nested():
+        return
+    where = f"{conv}.activation_forward"
+    _name(where, "activation", activation, ACTIVATIONS)
+    _checked(where, "Z", Z, _shape(conv, "m", "n_l"))
+
+
+def check_forward(conv: str, X: Any, params: Any, activations: Any, where: str = "") -> None:
+    if _nested():
+        return
+    where = where or f"{conv}.forward"
+    _activations(where, activations)
+    arrays = _params(where, conv, params, activations)
+    _data(where, conv, "X", X, _n_in(conv, arrays["W1"]), f"W1 has shape {arrays['W1'].shape}")
+
+
+def check_predict(conv: str, X: Any, params: Any, activations: Any, loss: Any) -> None:
+    if _nested():
+        return
+    where = f"{conv}.predict"
+    check_forward(conv, X, params, activations, where)
+    if loss is not None:
+        _name(where, "loss", loss, LOSSES)
+
+
+def check_cost(conv: str, AL: Any, Y: Any, loss: Any, where: str = "") -> None:
+    if _nested():
+        return
+    where = where or f"{conv}.cost"
+    _name(where, "loss", loss, LOSSES)
+    AL = _checked(where, "AL", AL, _shape(conv, "m", "n_L"))
+    Y = _like(where, conv, "Y", Y, "AL", AL, "labels")
+    _probabilities(where, "AL", AL, loss)
+    _probabilities(where, "Y", Y, loss)
+
+
+def check_loss_backward(conv: str, AL: Any, Y: Any, loss: Any) -> None:
+    check_cost(conv, AL, Y, loss, f"{conv}.loss_backward")
+
+
+def check_activation_backward(conv: str, dA: Any, Z: Any, activation: Any) -> None:
+    if _nested():
+        return
+    where = f"{conv}.activation_backward"
+    _name(where, "activation", activation, ACTIVATIONS)
+    Z = _checked(where, "Z", Z, _shape(conv, "m", "n_l"))
+    _like(where, conv, "dA", dA, "Z", Z)
+
+
+def check_linear_backward(conv: str, dZ: Any, A_prev: Any, W: Any) -> None:
+    if _nested():
+        return
+    where = f"{conv}.linear_backward"
+    W = _checked(where, "W", W, _shape(conv, "n_{l-1}", "n_l"))
+    dZ = _data(where, conv, "dZ", dZ, _n_out(conv, W), f"W has shape {W.shape}")
+    A_prev = _data(where, conv, "A_prev", A_prev, _n_in(conv, W), f"W has shape {W.shape}")
+    if _rm(conv, A_prev.shape)[0] != _rm(conv, dZ.shape)[0]:
+        raise ShapeError(f"{where}: A_prev has shape {A_prev.shape} and dZ has shape {dZ.shape}; "
+                         f"{_examples_are(conv)}, so they must hold the same number of examples")
+
+
+def check_backward(conv: str, AL: Any, Y: Any, caches: Any, activations: Any, loss: Any) -> None:
+    if _nested():
+        return
+    where = f"{conv}.backward"
+    _activations(where, activations)
+    _loss(where, loss, activations[-1])
+    if isinstance(caches, (str, Mapping)) or not isinstance(caches, Sequence):
+        raise ValueError(f"{where}: caches must be the list that forward returned; got "
+                         f"{type(caches).__name__}")
+    if len(caches) != len(activations):
+        raise ValueError(f"{where}: {len(activations)} activations for {len(caches)} caches (one per "
+                         "layer, as forward returns them): give one activation per layer")
+    m = None
+    for l, cache in enumerate(caches, start=1):
+        if not isinstance(cache, tuple) or len(cache) != 4:
+            raise ValueError(f"{where}: caches[{l - 1}] must be a LayerCache (A_prev, W, b, Z) as "
+                             f"forward returns it; got {type(cache).__name__}")
+        W = _checked(where, f"caches[{l - 1}].W", cache[1], _shape(conv, "n_{l-1}", "n_l"))
+        A_prev = _data(where, conv, f"caches[{l - 1}].A_prev", cache[0], _n_in(conv, W),
+                       f"caches[{l - 1}].W has shape {W.shape}")
+        m = _rm(conv, A_prev.shape)[0] if m is None else m
+        Z = _checked(where, f"caches[{l - 1}].Z", cache[3], _shape(conv, m, _n_out(conv, W)))
+        if Z.shape != _shape_tuple(conv, m, _n_out(conv, W)) or _rm(conv, A_prev.shape)[0] != m:
+            raise ShapeError(f"{where}: caches[{l - 1}] holds A_prev {A_prev.shape}, W {W.shape} and "
+                             f"Z {Z.shape}, which do not fit one layer of {m} examples in {conv}; pass "
+                             "the caches that forward returned")
+        if l > 1 and _rm(conv, A_prev.shape)[1] != _rm(conv, caches[l - 2][3].shape)[1]:
+            raise ShapeError(f"{where}: caches[{l - 1}].A_prev has shape {A_prev.shape} but "
+                             f"caches[{l - 2}].Z has shape {caches[l - 2][3].shape}; pass the caches "
+                             "that forward returned")
+    AL = _like(where, conv, "AL", AL, f"caches[{len(caches) - 1}].Z", Z)
+    Y = _like(where, conv, "Y", Y, "AL", AL, "labels")
+    _probabilities(where, "AL", AL, loss)
+    _probabilities(where, "Y", Y, loss)
+
+
+def check_update(conv: str, params: Any, grads: Any, learning_rate: Any) -> None:
+    if _nested():
+        return
+    where = f"{conv}.update"
+    arrays = _params(where, conv, params, None)
+    if not isinstance(grads, Mapping):
+        raise ValueError(f"{where}: grads must be the dict that backward returned; got "
+                         f"{type(grads).__name__}")
+    for key, W in arrays.items():
+        if f"d{key}" not in grads:
+            raise ValueError(f"{where}: grads is missing 'd{key}' for parameter {key!r}")
+        dW = _checked(where, f"d{key}", grads[f"d{key}"], f"{W.shape} like {key}")
+        if dW.shape != W.shape:
+            message = (f"{where}: d{key} has shape {dW.shape} but {key} has shape {W.shape}; "
+                       f"a gradient has its parameter's shape.")
+            if dW.shape == W.shape[::-1]:
+                message += _looks_like(conv, "gradients", "pass nnconv.transpose(grads)")
+            raise ShapeError(message)
+    _positive_number(where, "learning_rate", learning_rate)
+
+
+def check_fit(conv: str, X: Any, Y: Any, params: Any, activations: Any, loss: Any,
+              learning_rate: Any, epochs: Any, batch_size: Any, seed: Any, where: str = "") -> None:
+    if _nested():
+        return
+    where = where or f"{conv}.fit"
+    check_forward(conv, X, params, activations, where)
+    _loss(where, loss, activations[-1])
+    X = np.asarray(X)
+    m = _rm(conv, X.shape)[0]
+    n_L = _n_out(conv, np.asarray(params[f"W{len(activations)}"]))
+    Y = _checked(where, "Y", Y, _shape(conv, "m", n_L), _hint(conv, "Y", "labels"))
+    if Y.shape != _shape_tuple(conv, m, n_L):
+        message = (f"{where}: Y has shape {Y.shape} but X has shape {X.shape} and the output layer "
+                   f"has {n_L} units; {_examples_are(conv)}, so Y must be {_shape(conv, m, n_L)}.")
+        if Y.shape[::-1] == _shape_tuple(conv, m, n_L):
+            message += _looks_like(conv, "data", "pass Y.T")
+        raise ShapeError(message)
+    _probabilities(where, "Y", Y, loss)
+    _positive_number(where, "learning_rate", learning_rate)
+    _positive_int(where, "epochs", epochs)
+    if batch_size is not None:
+        _positive_int(where, "batch_size", batch_size)
+    _seed(where, seed)
+
+
+def check_gradient_check(conv: str, X: Any, Y: Any, params: Any, activations: Any, loss: Any,
+                         epsilon: Any) -> None:
+    where = "nnconv.gradient_check"
+    check_fit(conv, X, Y, params, activations, loss, 1.0, 1, None, None, where)
+    _positive_number(where, "epsilon", epsilon)
+
+
+def check_transpose(obj: Any) -> None:
+    if isinstance(obj, np.ndarray) and obj.ndim > 2:
+        raise ShapeError(f"nnconv.transpose: got a {obj.ndim}-D array of shape {obj.shape}; the "
+                         "conventions differ only in 2-D arrays (1-D labels and scalars pass as they are)")
+
+
+def check_stored_params(where: str, conv: str, params: Any) -> dict[str, npt.NDArray[Any]]:
+    """Parameters to save, or just loaded: the keys and chained shapes of ``conv``. NaN and inf
+    are allowed: a file keeps whatever it is given, bit for bit."""
+    return _params(where, conv, params, None, finite=False)
