@@ -59,6 +59,9 @@ NOT_OURS = {"porting.md", "performance.md"}  # written by other parts of the pro
 API = {p for p in PAGES if p.startswith("api/")}
 MATH_PAGES = set(PAGES) - NOT_OURS - API
 """Pages that must show typeset math and the two convention tabs."""
+KEY_SECTIONS = ["linear_forward", "activation_forward", "forward", "cost", "loss_backward",
+                "activation_backward", "linear_backward", "backward"]
+"""The source sections (``# --8<-- [start:name]``) that stand beside their equations."""
 RAW_TEX = re.compile(r"\$\$|\\[()\[\]]|\\[A-Za-z]+")
 
 
@@ -149,6 +152,8 @@ INSPECT = """() => {
     code: content.querySelectorAll("pre code").length,
     tabLabels: sets.map(s => [...s.querySelectorAll(".tabbed-labels > label")].map(l => l.textContent.trim())),
     katexFontLoaded: [...document.fonts].some(f => f.family.includes("KaTeX") && f.status === "loaded"),
+    pairs: [...content.querySelectorAll(".grid.eqcode")].map(g => [...g.children].map(
+      c => c.querySelector(".katex") ? "math" : c.querySelector("pre code") ? "code" : c.tagName)),
   };
 }"""
 
@@ -167,6 +172,12 @@ def test_mkdocs_build_strict(build: tuple[Path, subprocess.CompletedProcess[str]
     assert "WARNING" not in result.stderr, result.stderr
     built = {p.relative_to(out).as_posix() for p in out.rglob("index.html")}
     assert built == {url_of(p) + "index.html" for p in PAGES}, "every page is in the nav, and only those"
+    pairs = sum((out / url_of(p) / "index.html").read_text().count('class="grid eqcode"') for p in PAGES)
+    assert pairs >= 26, "the equation-beside-code pairs"
+    shown = "".join((ROOT / "docs" / p).read_text() for p in PAGES)
+    for module in ("rowmajor", "colmajor"):  # every key equation's code, in each convention
+        missing = [name for name in KEY_SECTIONS if f'"nnconv/{module}.py:{name}"' not in shown]
+        assert not missing, f"{module}: {missing}"
 
 
 def test_site_has_no_external_urls_in_assets(site: Path) -> None:
@@ -215,6 +226,7 @@ def test_page_renders_offline(page: Any, server: str, page_file: str) -> None:
     assert traffic.external == [], "requests to other hosts"
     assert traffic.failed == [], "local requests that failed"
     assert traffic.errors == [], "JavaScript errors"
+    assert all(pair == ["math", "code"] for pair in info["pairs"]), info["pairs"]
     if page_file in MATH_PAGES:
         assert info["katex"] > 0 and info["katexFontLoaded"], "typeset math with KaTeX's own fonts"
         assert info["tabLabels"], "the convention tabs"

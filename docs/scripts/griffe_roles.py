@@ -2,7 +2,9 @@
 reStructuredText that Markdown does not know, and this turns them into Markdown.
 
 - Sphinx roles such as ``:func:`matmul``` or ``:class:`~nnconv.types.LayerCache``` become
-  mkdocstrings cross-references (``[`matmul`][matmul]``; a leading ``~`` shows the last name only).
+  optional cross-references: a link where the target is documented on the site, plain code
+  where it is not (a leading ``~`` shows the last name only). A bare name is looked up in the
+  enclosing object, module and package.
 - Simple tables (columns under runs of ``=``) become pipe tables.
 - Layer indices such as ``g[l](Z[l])`` outside code spans are escaped, so that Markdown does not
   read ``[l](Z[l])`` as a link.
@@ -13,6 +15,7 @@ Loaded by mkdocs.yml (``plugins.mkdocstrings...options.extensions``); used at bu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import griffe
@@ -29,11 +32,25 @@ def escape_indices(text: str) -> str:
     return "".join(p if i % 2 else INDEX.sub(r"\\[\1\\]", p) for i, p in enumerate(parts))
 
 
-def role_to_link(match: re.Match[str]) -> str:
-    """``:func:`~a.b.c``` -> ``[`c`][a.b.c]``; ``:func:`a.b``` -> ``[`a.b`][a.b]``."""
-    short, target = match.group(1), match.group(2)
-    shown = target.rsplit(".", 1)[-1] if short else target
-    return f"[`{shown}`][{target}]"
+def qualify(obj: griffe.Object, name: str) -> str:
+    """The full path of ``name`` as seen from ``obj``: itself if dotted or not found."""
+    scope: griffe.Object | None = obj
+    while scope is not None and "." not in name:
+        if name in scope.members:
+            return f"{scope.path}.{name}"
+        scope = scope.parent
+    return name
+
+
+def roles_to_links(obj: griffe.Object, text: str) -> str:
+    """``:func:`~a.b.c``` -> an optional cross-reference to ``a.b.c`` shown as ``c``."""
+
+    def link(match: re.Match[str]) -> str:
+        short, target = match.group(1), match.group(2)
+        shown = target.rsplit(".", 1)[-1] if short else target
+        return f'<autoref identifier="{qualify(obj, target)}" optional><code>{shown}</code></autoref>'
+
+    return ROLE.sub(link, text)
 
 
 def cells(line: str, starts: list[int]) -> list[str]:
@@ -62,10 +79,19 @@ def simple_tables_to_pipe_tables(text: str) -> str:
     return "\n".join(out)
 
 
-class SphinxToMarkdown(griffe.Extension):
-    """Rewrite each docstring's roles and simple tables as it is loaded."""
+def objects(obj: griffe.Object) -> Iterator[griffe.Object]:
+    """``obj`` and everything defined in it (not what it imports)."""
+    yield obj
+    for member in obj.members.values():
+        if not member.is_alias:
+            yield from objects(member)  # type: ignore[arg-type]
 
-    def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:  # noqa: D102
-        if obj.docstring is not None:
-            value = escape_indices(simple_tables_to_pipe_tables(obj.docstring.value))
-            obj.docstring.value = ROLE.sub(role_to_link, value)
+
+class SphinxToMarkdown(griffe.Extension):
+    """Rewrite the roles and simple tables of every docstring once the package is loaded."""
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:  # noqa: D102
+        for obj in objects(pkg):
+            if obj.docstring is not None:
+                value = escape_indices(simple_tables_to_pipe_tables(obj.docstring.value))
+                obj.docstring.value = roles_to_links(obj, value)
