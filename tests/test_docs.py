@@ -204,6 +204,27 @@ def test_pictures_are_committed_and_their_numbers_are_current() -> None:
     assert (ROOT / "docs" / "scripts" / "digits_cost_curve.out").read_text() == script.report(result)
 
 
+def test_fit_runs_the_loop_of_the_training_page() -> None:
+    """The Training page says ``fit`` computes what its hand-written loop computes, bit for bit."""
+    sys.path.insert(0, str(ROOT / "docs" / "scripts"))
+    try:
+        import digits_cost_curve as script
+    finally:
+        sys.path.pop(0)
+    from nnconv import colmajor, datasets, rowmajor
+
+    X, Y, _ = datasets.load("digits")
+    X, Y = X[:300], Y[:300]
+    for nn, to in ((rowmajor, lambda a: a), (colmajor, lambda a: a.T)):
+        loop = script.train_rowmajor if nn is rowmajor else script.train_colmajor
+        params, history = loop(to(X), to(Y))
+        fitted, fit_history = nn.fit(to(X), to(Y), nn.init_params(script.LAYER_DIMS, seed=0),
+                                     script.ACTIVATIONS, loss="ce", learning_rate=script.LEARNING_RATE,
+                                     epochs=script.EPOCHS, batch_size=script.BATCH_SIZE, seed=0)
+        assert fit_history == history
+        assert all(np.array_equal(fitted[k], params[k]) for k in params)
+
+
 def test_chromium_is_installed() -> None:
     assert Path(CHROMIUM).exists(), f"the browser tests need Debian's chromium at {CHROMIUM}"
 
