@@ -235,12 +235,12 @@ def _params(where: str, conv: str, params: Any, activations: Sequence[str] | Non
     L = 0
     while f"W{L + 1}" in params:
         L += 1
-    if activations is not None and L != len(activations):
-        raise ValueError(f"{where}: {len(activations)} activations for a network of {L} layers "
-                         f"(params has W1 ... W{L}): give one activation per layer")
     if L == 0:
         raise ValueError(f"{where}: params has no 'W1'; it must hold W1, b1, ..., WL, bL "
                          f"(keys: {sorted(map(str, params))})")
+    if activations is not None and L != len(activations):
+        raise ValueError(f"{where}: {len(activations)} activations for a network of {L} layers "
+                         f"(params has W1 ... W{L}): give one activation per layer")
     expected = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
     missing = [k for k in expected if k not in params]
     if missing:
