@@ -242,7 +242,7 @@ def test_statements_without_functions() -> None:
 def test_fallbacks_are_marked_and_the_marks_do_not_pile_up() -> None:
     source = "def f(X):\n    # flatten\n    return X.reshape(-1)\n"
     there = translate(source, to="colmajor")
-    assert '    # flatten\n    # nnconv: a reshape in the other memory order' in there
+    assert '    # flatten\n    # nnconv: reshaped in the other memory order' in there
     assert there.count("# nnconv:") == 1
     assert translate(there, to="rowmajor") == source
 

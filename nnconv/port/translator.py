@@ -43,14 +43,14 @@ from .errors import TranslationError
 from .names import hinted
 
 S, V, M, SH, VSH, C, O, NONE = "scalar", "vector", "matrix", "shape", "vshape", "container", "other", "none"
+ITEM = "item"
 ARRAYS = (V, M)
 
 NOTE = "# nnconv:"
-RANDOM_NOTE = (f"{NOTE} the same random draw as the original, transposed "
-               "(swapping the dimensions instead would draw other values)")
-RESHAPE_NOTE = (f"{NOTE} a reshape in the other memory order (order='F' <-> 'C') is the "
-                "transpose of the original reshape")
-BROADCAST_NOTE = f"{NOTE} the 1-D array becomes a column so that it broadcasts as in the original"
+RANDOM_NOTE = f"{NOTE} the same random draw, transposed (swapped dimensions would draw other numbers)"
+RESHAPE_NOTE = f"{NOTE} reshaped in the other memory order: the transpose of the original reshape"
+BROADCAST_NOTE = f"{NOTE} the 1-D array as a column, to broadcast as in the original"
+ITEM_NOTE = f"{NOTE} an item of a list's item is taken to be a tuple's, not an array's row"
 
 REDUCTIONS = {"sum", "mean", "max", "min", "prod", "std", "var", "amax", "amin", "nansum", "nanmean",
               "nanmax", "nanmin", "nanstd", "nanvar", "nanprod", "all", "any", "median", "ptp",
@@ -199,6 +199,11 @@ class Translator(cst.CSTTransformer):
         self.env[-1][name] = kind
 
     def kind(self, node: cst.BaseExpression) -> str:
+        kind = self.raw_kind(node)
+        return M if kind == ITEM else kind
+
+    def raw_kind(self, node: cst.BaseExpression) -> str:
+        """The kind, with ITEM (an element of a container: a 2-D array or a tuple) kept."""
         if id(node) in self.kinds:
             return self.kinds[id(node)][1]
         if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
@@ -231,6 +236,11 @@ class Translator(cst.CSTTransformer):
         return result  # type: ignore[return-value]
 
     # ------------------------------------------------------------------------------ statements
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        """Drop the marks of an earlier translation from the module's header comments."""
+        header = [line for line in updated_node.header if not (line.comment and line.comment.value.startswith(NOTE))]
+        return updated_node.with_changes(header=header)
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.bind(node.name.value, O)
         evidence = ContainerEvidence()
@@ -304,10 +314,20 @@ class Translator(cst.CSTTransformer):
                     self.bind_target(e.value, k)
             elif kind == C and isinstance(value, cst.Name) and isinstance(target, cst.Name):
                 self.bind_target(target, hinted(target.value) or M)  # Z = cache: the cache is Z
+            elif isinstance(target, cst.Name) and self.user_call(value):
+                self.bind_target(target, hinted(target.value) or kind)  # params = init_params(...)
             else:
                 self.bind_target(target, kind)
             targets.append(t)
         return updated_node.with_changes(targets=targets)
+
+    @staticmethod
+    def user_call(value: cst.BaseExpression) -> bool:
+        """True for a call of a function that is not NumPy's: its result's kind is unknown."""
+        if not isinstance(value, cst.Call):
+            return False
+        path = dotted(value.func)
+        return isinstance(value.func, cst.Name) and path not in BUILTIN_SCALARS | BUILTIN_OTHER | {"len", "abs"}
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign) -> cst.AnnAssign:
         if updated_node.value is not None:
@@ -485,13 +505,18 @@ class Translator(cst.CSTTransformer):
 
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
         base, elements = updated_node.value, list(updated_node.slice)
-        kind = self.kind(base)
+        kind = self.raw_kind(base)
+        if kind == ITEM:
+            if len(elements) == 1 and self.index_class(elements[0]) in ("int", "slice"):
+                self.note(ITEM_NOTE)
+                return self.mark(updated_node, M)  # caches[l][1]: a tuple's item
+            kind = M
         if kind == SH:
             return self.mark(self.shape_index(updated_node, elements), S)
         if kind == VSH:
             return self.mark(updated_node, S)
         if kind not in ARRAYS:
-            return self.mark(updated_node, M if kind in (C, M, O) else O)
+            return self.mark(updated_node, ITEM if kind == C else M if kind == O else O)
         classes = [self.index_class(e) for e in elements]
         if "key" in classes:
             return self.mark(updated_node, M)  # a dict look-up: params["W1"]

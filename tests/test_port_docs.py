@@ -1,0 +1,56 @@
+"""The porting guide's code: every rowmajor | colmajor pair of translation examples is the
+translator's output, and the worked training loop runs the same in both conventions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnconv import datasets, transpose
+from nnconv.port import translate
+from nnconv.port.check import compare, execute
+
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "porting.md"
+PAIR = re.compile(r'=== "rowmajor"\n\n    ```python\n(.*?)    ```\n\n=== "colmajor"\n\n    ```python\n(.*?)    ```',
+                  re.DOTALL)
+
+
+def pairs() -> list[tuple[str, str]]:
+    """The (rowmajor, colmajor) code of each pair of tabs, dedented."""
+    def dedent(code: str) -> str:
+        return "".join(line[4:] if line.strip() else line.lstrip(" ") for line in code.splitlines(keepends=True))
+    return [(dedent(row), dedent(col)) for row, col in PAIR.findall(PAGE.read_text(encoding="utf-8"))]
+
+
+def translation_pairs() -> list[tuple[str, str]]:
+    return [(row, col) for row, col in pairs() if "nnconv" not in row]
+
+
+def test_the_page_has_its_examples() -> None:
+    assert len(translation_pairs()) >= 6
+    assert any("def train(" in row for row, _ in translation_pairs())
+
+
+@pytest.mark.parametrize("row, col", translation_pairs())
+def test_each_example_is_the_translators_output(row: str, col: str) -> None:
+    vectors = ["b"] if "dout" in row else []
+    assert translate(row, to="colmajor", vectors=vectors) == col
+    back = translate(col, to="rowmajor", vectors=vectors)
+    def unmarked(code: str) -> str:
+        return "".join(line for line in code.splitlines(keepends=True) if "# nnconv:" not in line)
+    assert unmarked(translate(back, to="colmajor", vectors=vectors)) == unmarked(col)
+
+
+def test_the_worked_training_loop_runs_the_same_in_both_conventions() -> None:
+    [(row, col)] = [(r, c) for r, c in translation_pairs() if "def train(" in r]
+    X, Y, _ = datasets.load("digits")
+    X, Y = X[:160], Y[:160]
+    dims = [X.shape[1], 16, Y.shape[1]]
+    row_params, row_costs = execute("import numpy as np\n" + row, "<rowmajor>")["train"](X, Y, dims, 0.5, 4)
+    col_params, col_costs = execute("import numpy as np\n" + col, "<colmajor>")["train"](X.T, Y.T, dims, 0.5, 4)
+    assert compare(transpose(row_params), col_params)[0] in ("exact", "close")
+    np.testing.assert_allclose(row_costs, col_costs, rtol=1e-10)
+    assert row_costs[-1] < row_costs[0]
