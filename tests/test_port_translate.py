@@ -364,3 +364,45 @@ def test_indexing_on_any_shape(rows: int, cols: int, i: int, j: int, form: str) 
     translated, want, got = run_both(source, "f", inputs_for({"X": (rows, cols)}))
     assert_transposed(want, got, exact=True)
     assert translate(translated, to="rowmajor").replace(f"X[{i}, :]", f"X[{i}]") == source
+
+
+def test_mask_augmented_assignment_and_items_of_containers() -> None:
+    source = '''def f(dA, Z, caches):
+    dZ = dA.copy()
+    dZ[Z <= 0] *= 0.0
+    A_prev, Z_prev = caches[0]
+    scale = caches[1][1]
+    return dZ * scale + A_prev.sum(axis=0) @ Z_prev
+'''
+    rng = np.random.default_rng(5)
+    kwargs = {"dA": rng.standard_normal((4, 3)), "Z": rng.standard_normal((4, 3)),
+              "caches": [(rng.standard_normal((2, 3)), rng.standard_normal((3, 3))),
+                         (None, rng.standard_normal((4, 3)))]}
+    translated, want, got = run_both(source, "f", kwargs)
+    assert "dZ[Z <= 0] *= 0.0" in translated and "caches[1][1]" in translated
+    assert "# nnconv: an item of a list's item" in translated
+    assert "Z_prev @ A_prev.sum(axis=1)" in translated
+    assert_transposed(want, got, exact=False)
+
+
+def test_results_of_user_functions_named_as_containers() -> None:
+    source = '''def init(n):
+    return {"W1": np.ones((n, 2)), "b1": np.zeros((1, 2))}
+
+
+def step(X, n=3):
+    params = init(n)
+    for key in params:
+        params[key] = params[key] * 2
+    return X @ params["W1"] + params["b1"]
+'''
+    translated, want, got = run_both(source, "step", {"X": np.arange(6.0).reshape(2, 3)})
+    assert 'params["W1"] @ X + params["b1"]' in translated and "np.ones((2, n))" in translated
+    assert_transposed(want, got, exact=True)
+
+
+def test_a_mark_on_the_first_line_does_not_survive_a_round_trip() -> None:
+    source = "W = np.random.randn(3, 4)\nb = np.zeros((1, 4))\n"
+    there = translate(source, to="colmajor")
+    assert there.startswith("# nnconv: the same random draw")
+    assert translate(there, to="rowmajor") == source
