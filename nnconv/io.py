@@ -9,6 +9,7 @@ transposed when they were saved in the other convention.
 from __future__ import annotations
 
 import os
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -22,6 +23,9 @@ from .layout import transpose
 from .types import Convention, Params
 
 CONVENTION_KEY = "__convention__"
+DAMAGE = (OSError, EOFError, zipfile.BadZipFile, zlib.error, struct.error, NotImplementedError, RuntimeError)
+"""What reading a damaged zip archive raises, besides ValueError (zipfile and zlib, as of
+Python 3.10–3.13: bad headers, unknown compression methods or versions, encryption flags)."""
 
 
 def save(path: str | os.PathLike[str], params: Params, convention: str | Convention) -> None:
@@ -66,8 +70,8 @@ def load(path: str | os.PathLike[str], convention: str | Convention) -> Params:
     except ValueError as error:  # a pickle, or no NumPy format at all
         raise ValueError(f"{where} is not an .npz file written by nnconv.save (NumPy says: "
                          f"{error}); nnconv never unpickles") from None
-    except (OSError, EOFError, zipfile.BadZipFile) as error:
-        raise ValueError(f"{where} is not a readable .npz file ({error})") from None
+    except DAMAGE as error:
+        raise ValueError(f"{where} is not a readable .npz file ({error!r})") from None
     if not isinstance(data, np.lib.npyio.NpzFile):
         raise ValueError(f"{where} holds a single array, not the .npz of parameters that "
                          "nnconv.save writes")
@@ -79,8 +83,12 @@ def load(path: str | os.PathLike[str], convention: str | Convention) -> Params:
                 raise ValueError(f"{where} holds an array of Python objects, which only unpickling "
                                  "could read; nnconv never unpickles") from None
             raise ValueError(f"{where} is truncated or corrupt ({error})") from None
-        except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-            raise ValueError(f"{where} is truncated or corrupt ({error})") from None
+        except DAMAGE as error:
+            raise ValueError(f"{where} is truncated or corrupt ({error!r})") from None
+    foreign = [key for key, value in arrays.items() if not isinstance(value, np.ndarray)]
+    if foreign:
+        raise ValueError(f"{where} holds {', '.join(map(repr, foreign))}, which are not NumPy arrays; "
+                         "it was not written by nnconv.save")
     saved = arrays.pop(CONVENTION_KEY, None)
     if saved is None:
         raise ValueError(f"{where} has no {CONVENTION_KEY!r} entry; it was not written by nnconv.save")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import pickle
 import warnings
+import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -546,6 +548,35 @@ def test_every_truncation_of_a_file_is_refused_clearly(tmp_path: Any) -> None:
         cut.write_bytes(raw[:n])
         with pytest.raises(ValueError, match="nnconv.load: .*cut.npz"):
             nnconv.load(cut, "colmajor")
+
+
+@pytest.mark.parametrize("writer", [np.savez, np.savez_compressed])
+def test_every_flipped_byte_loads_or_is_refused_clearly(tmp_path: Any, writer: Callable[..., None]) -> None:
+    """Damaged headers raise many things inside zipfile and zlib (BadZipFile, NotImplementedError,
+    zlib.error, ...): load turns every one into a ValueError; damaged data loads as it is."""
+    path, damaged = tmp_path / "p.npz", tmp_path / "damaged.npz"
+    writer(path, **R.init_params([3, 2], seed=0), __convention__=np.array("rowmajor"))
+    raw = path.read_bytes()
+    outcomes: Counter[str] = Counter()
+    for n in range(len(raw)):
+        damaged.write_bytes(raw[:n] + bytes([raw[n] ^ 0xFF]) + raw[n + 1:])
+        try:
+            loaded = nnconv.load(damaged, "colmajor")
+        except ValueError as error:
+            assert "nnconv.load" in str(error)
+            outcomes["refused"] += 1
+        else:
+            assert sorted(loaded) == ["W1", "b1"]
+            outcomes["loaded"] += 1
+    assert outcomes["refused"] > len(raw) // 2
+
+
+def test_a_zip_with_other_members_is_refused(tmp_path: Any) -> None:
+    with zipfile.ZipFile(tmp_path / "other.npz", "w") as archive:
+        archive.writestr("readme.txt", "hello")
+        archive.writestr("__convention__.npy", "not an array")
+    with pytest.raises(ValueError, match="not NumPy arrays"):
+        nnconv.load(tmp_path / "other.npz", "rowmajor")
 
 
 @pytest.mark.parametrize("damage", ["flip a byte", "garbage", "text", "npy", "foreign npz",
