@@ -378,3 +378,44 @@ def test_cli_reads_standard_input_and_reports_errors(monkeypatch: pytest.MonkeyP
     assert main(["translate", "-", "--to", "colmajor"]) == 2
     err = capsys.readouterr().err
     assert "line 2" in err and "np.einsum" in err
+
+
+MINI_BATCHES = '''import math
+
+import numpy as np
+
+
+def random_mini_batches(X, Y, mini_batch_size=4, seed=0):
+    np.random.seed(seed)
+    m = X.shape[1]  # number of training examples
+    mini_batches = []
+    permutation = list(np.random.permutation(m))
+    shuffled_X = X[:, permutation]
+    shuffled_Y = Y[:, permutation].reshape((1, m))
+    num_complete_minibatches = math.floor(m / mini_batch_size)
+    for k in range(0, num_complete_minibatches):
+        mini_batch_X = shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size]
+        mini_batch_Y = shuffled_Y[:, k * mini_batch_size:(k + 1) * mini_batch_size]
+        mini_batch = (mini_batch_X, mini_batch_Y)
+        mini_batches.append(mini_batch)
+    if m % mini_batch_size != 0:
+        mini_batch_X = shuffled_X[:, num_complete_minibatches * mini_batch_size:]
+        mini_batch_Y = shuffled_Y[:, num_complete_minibatches * mini_batch_size:]
+        mini_batch = (mini_batch_X, mini_batch_Y)
+        mini_batches.append(mini_batch)
+    return mini_batches
+'''
+
+
+def test_deeplearning_ai_mini_batches_ported_to_rowmajor() -> None:
+    """A shuffle through a list of indices, a reshape, slices of columns: all ported exactly."""
+    rowmajor_source = translate(MINI_BATCHES, to="rowmajor")
+    assert "shuffled_X = X[permutation, :]" in rowmajor_source
+    assert 'Y[permutation, :].reshape((m, 1), order="F")' in rowmajor_source
+    rng = np.random.default_rng(6)
+    X, Y = rng.standard_normal((3, 10)), rng.standard_normal((1, 10))
+    want, got = both(MINI_BATCHES, rowmajor_source, "random_mini_batches", X, Y)
+    assert compare(want, got)[0] == "exact"
+    assert len(got) == 3 and got[-1][0].shape == (2, 3)
+    [result] = check(MINI_BATCHES, to="rowmajor", shapes={"X": (3, 10), "Y": (1, 10)})
+    assert result.status == "exact"

@@ -501,6 +501,8 @@ class Translator(cst.CSTTransformer):
             return "int"
         if kind in ARRAYS:
             return kind
+        if kind == C:
+            return V  # a list of indices: X[:, permutation]
         return "key"
 
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
@@ -534,8 +536,10 @@ class Translator(cst.CSTTransformer):
             cls = classes[0]
             if cls == M:  # a boolean mask of the same shape: elementwise
                 if self.target_depth == 0:
-                    raise self.error("X[mask] lists the selected elements in memory order, which the "
-                                     "transpose changes; assign through the mask or use np.where")
+                    raise self.error("the index is taken to be a 2-D boolean mask, and X[mask] lists the "
+                                     "selected elements in memory order, which the transpose changes; assign "
+                                     "through the mask or use np.where; if the index is a number or a 1-D "
+                                     "index array, name it in scalars= or vectors=")
                 return self.mark(updated_node, V)
             new = [cst.SubscriptElement(cst.Slice(None, None),
                                         comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
