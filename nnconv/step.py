@@ -1,0 +1,327 @@
+"""fit's working memory and in-place kernels: the training step without temporary arrays.
+
+A training step in NumPy spends its time outside the matrix products on fresh allocations
+(each new array of a megabyte or more costs page faults), on dtype up-casts and on copies.
+``fit`` therefore copies the parameters once into a :class:`Workspace` and trains them in
+place: every product writes into a preallocated array (``np.matmul(..., out=...)``), every
+activation and derivative writes into one too, and the update of all the parameters is
+three operations on one flat array.
+
+Nothing here changes the arithmetic. Each kernel performs the same floating-point
+operations, in the same order, as its counterpart in :mod:`nnconv.functions`, so a call of
+``fit`` gives, bit for bit, what the loop of the public ``forward``, ``cost``, ``backward``
+and ``update`` gives on the same mini-batches (``tests/test_fit_inplace.py`` checks it for
+every activation and loss). The colmajor products keep the canonical layout of
+:mod:`nnconv.layout`: :func:`matmul_into` issues rowmajor's BLAS call on the same bytes.
+
+Kernels:
+
+- ``ACTIVATIONS_INTO[name](Z, axis, out) -> A`` writes g(Z) into ``out`` (a buffer other than Z).
+- ``DERIVATIVES_INTO[name](dA, Z, A, axis, out) -> dZ`` writes dA ∘ g'(Z) into ``out``, which
+  may be Z itself (Z is not needed once dZ is known: dZ takes its place) but not dA or A.
+
+Both return the array that holds the result, which is ``out`` except for ``linear``, whose
+A is Z and whose dZ is dA, as in :mod:`nnconv.functions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from .functions import FUSED, LEAKY_SLOPE, LOSS_DERIVATIVES, LOSSES, check_name
+from .functions import sigmoid as sigmoid_reference
+from .types import Array, Params
+
+Order = Literal["C", "F"]
+ActivationInto = Callable[[Array, int, Array], Array]
+DerivativeInto = Callable[[Array, Array, Array, int, Array], Array]
+
+
+# --8<-- [start:matmul_into]
+def matmul_into(A: Array, B: Array, out: Array) -> Array:
+    """The colmajor product A B written into the Fortran-ordered ``out``: rowmajor's call
+    ``np.matmul(Bᵀ, Aᵀ, out=outᵀ)`` on the same bytes, as :func:`nnconv.layout.matmul` makes it."""
+    np.matmul(B.T, A.T, out=out.T)
+    return out
+# --8<-- [end:matmul_into]
+
+
+def in_order(a: npt.ArrayLike, order: Order) -> npt.NDArray[Any]:
+    """``a`` in memory order ``order`` ("C" or "F"), as it is when it already is.
+
+    A 2-D array in the other order is copied in blocks of 32 rows (of columns for an F-ordered
+    array), so that both sides of each block stay in cache: several times faster than NumPy's
+    element-by-element transposing copy of a large array. Copies are exact.
+    """
+    a = np.asarray(a)
+    if a.flags.c_contiguous if order == "C" else a.flags.f_contiguous:
+        return a
+    out: npt.NDArray[Any] = np.empty_like(a, order=order)
+    if a.ndim == 2 and (a.flags.c_contiguous or a.flags.f_contiguous):
+        source, target = (a, out) if a.flags.c_contiguous else (a.T, out.T)
+        for start in range(0, source.shape[0], 32):
+            target[start:start + 32] = source[start:start + 32]
+    else:
+        np.copyto(out, a)
+    return out
+
+
+def take_examples(a: Array, order: npt.NDArray[np.intp], example_axis: int, out: Array) -> Array:
+    """``out`` = the examples of ``a`` (its rows for example_axis 0, its columns for 1) in
+    ``order``: one gather of rows on the canonical bytes, the same for both conventions.
+    ``order`` is a permutation, so ``mode="clip"`` never clips; it only spares NumPy the
+    buffered copy it makes for ``out`` in the default mode."""
+    if example_axis == 1:
+        np.take(a.T, order, axis=0, out=out.T, mode="clip")
+    else:
+        np.take(a, order, axis=0, out=out, mode="clip")
+    return out
+
+
+# Activations, each the operations of its namesake in nnconv.functions, written into `out`.
+
+def sigmoid(Z: Array, axis: int, out: Array) -> Array:
+    """σ(z): E = e^{−|z|}, then 1 / (1 + E) for z ≥ 0 and E / (1 + E) for z < 0."""
+    if out.dtype.itemsize > 8:  # pragma: no cover - long double: no fast path
+        np.copyto(out, sigmoid_reference(Z, axis))
+        return out
+    E = np.exp(np.negative(np.abs(Z, out=out), out=out), out=out)
+    one_plus_E = 1 + E
+    np.divide(E, one_plus_E, out=out)
+    np.divide(1, one_plus_E, out=out, where=Z >= 0)
+    return out
+
+
+def tanh(Z: Array, axis: int, out: Array) -> Array:
+    """tanh(z)."""
+    return np.tanh(Z, out=out)
+
+
+def relu(Z: Array, axis: int, out: Array) -> Array:
+    """max(0, z)."""
+    return np.maximum(Z, 0, out=out)
+
+
+def leaky_relu(Z: Array, axis: int, out: Array) -> Array:
+    """z for z > 0, else 0.01 z."""
+    np.multiply(Z, LEAKY_SLOPE, out=out)
+    np.copyto(out, Z, where=Z > 0)
+    return out
+
+
+def linear(Z: Array, axis: int, out: Array) -> Array:
+    """The identity: A is Z itself, as in :func:`nnconv.functions.linear`."""
+    return Z
+
+
+def softmax(Z: Array, axis: int, out: Array) -> Array:
+    """e^{z_j − max z} / Σ_k e^{z_k − max z} along the feature axis."""
+    E = np.exp(np.subtract(Z, np.maximum.reduce(Z, axis=axis, keepdims=True), out=out), out=out)
+    E /= np.add.reduce(E, axis=axis, keepdims=True)
+    return E
+
+
+# Derivatives: dZ = dA ∘ g'(Z) written into `out`, which may be Z.
+
+def sigmoid_backward(dA: Array, Z: Array, A: Array, axis: int, out: Array) -> Array:
+    """dZ = dA ∘ a (1 − a)."""
+    np.multiply(dA, A, out=out)
+    out *= 1 - A
+    return out
+
+
+def tanh_backward(dA: Array, Z: Array, A: Array, axis: int, out: Array) -> Array:
+    """dZ = dA ∘ (1 − a²)."""
+    np.multiply(A, A, out=out)
+    np.subtract(1, out, out=out)
+    return np.multiply(dA, out, out=out)
+
+
+def relu_backward(dA: Array, Z: Array, A: Array, axis: int, out: Array) -> Array:
+    """dZ = dA where z > 0, else 0.
+
+    The bits of ``np.where(Z > 0, dA, 0)`` (−0.0, inf and NaN in dA included), without
+    ``np.where``'s slow element-by-element select: the integer view of dA is and-ed with a
+    mask of all ones where z > 0 and all zeros (the bits of +0.0) elsewhere.
+    """
+    bits = INTEGER_VIEW.get(out.dtype.char)
+    if bits is None:  # pragma: no cover - long double: no integer of its width
+        np.copyto(out, np.where(Z > 0, dA, 0))
+        return out
+    keep = Z > 0  # read before out, which may be Z, is written
+    mask = out.view(bits)
+    np.negative(keep.view(np.int8), out=mask)  # −1: all ones where z > 0
+    np.bitwise_and(dA.view(bits), mask, out=mask)
+    return out
+
+
+def leaky_relu_backward(dA: Array, Z: Array, A: Array, axis: int, out: Array) -> Array:
+    """dZ = dA where z > 0, else 0.01 dA."""
+    keep = Z > 0  # read before out, which may be Z, is written
+    np.multiply(dA, LEAKY_SLOPE, out=out)
+    np.copyto(out, dA, where=keep)
+    return out
+
+
+INTEGER_VIEW: dict[str, np.dtype[Any]] = {"d": np.dtype(np.int64), "f": np.dtype(np.int32), "e": np.dtype(np.int16)}
+"""The integer dtype of each float's width, to handle its bits."""
+
+
+def linear_backward(dA: Array, Z: Array, A: Array, axis: int, out: Array) -> Array:
+    """dZ = dA: dA itself, as in :func:`nnconv.functions.linear_backward`."""
+    return dA
+
+
+def softmax_backward(dA: Array, Z: Array, A: Array, axis: int, out: Array) -> Array:
+    """dz_j = a_j (da_j − Σ_k da_k a_k) along the feature axis."""
+    inner = np.add.reduce(dA * A, axis=axis, keepdims=True)
+    np.subtract(dA, inner, out=out)
+    return np.multiply(A, out, out=out)
+
+
+ACTIVATIONS_INTO: dict[str, ActivationInto] = {
+    "sigmoid": sigmoid, "tanh": tanh, "relu": relu, "leaky_relu": leaky_relu,
+    "linear": linear, "softmax": softmax,
+}
+
+DERIVATIVES_INTO: dict[str, DerivativeInto] = {
+    "sigmoid": sigmoid_backward, "tanh": tanh_backward, "relu": relu_backward,
+    "leaky_relu": leaky_relu_backward, "linear": linear_backward, "softmax": softmax_backward,
+}
+
+
+def divide_exactly(a: Array, m: int) -> Array:
+    """``a /= m`` in place. For m a power of two, ``a *= 1/m`` instead: 1/m is then exact and
+    both operations round the same real number a/m, so the bits agree, and a multiplication
+    costs a fraction of a division."""
+    if m & (m - 1) == 0:
+        return np.multiply(a, 1 / m, out=a)
+    return np.divide(a, m, out=a)
+
+
+def descend(theta: Array, grad: Array, m: int, learning_rate: float) -> None:
+    """θ ← θ − α dθ in place, where ``grad`` holds m dθ (A_prevᵀ dZ and Σ dZ, before the 1/m):
+    dθ /= m, dθ *= α, θ −= dθ, the roundings of :func:`~nnconv.common.update` after
+    :func:`linear_backward`'s ``/ m``."""
+    divide_exactly(grad, m)
+    grad *= learning_rate
+    theta -= grad
+
+
+class Layer:
+    """The arrays of layer l for a mini-batch of m examples: views of W[l], b[l] and of their
+    gradients dW[l], db[l] in the flat arrays, the buffers Z[l], A[l] and dA[l] (the output
+    layer's dA is its Z: dA[L] comes from the loss), the kernels g[l], g[l]', the layer
+    before (None for layer 1) and, once the forward pass has run, its input A_prev = A[l-1]."""
+
+    __slots__ = ("W", "b", "dW", "db", "Z", "A", "dA", "g", "dg", "prev", "A_prev")
+
+    def __init__(self, W: Array, b: Array, dW: Array, db: Array, Z: Array, A: Array,
+                 dA: Array, g: ActivationInto, dg: DerivativeInto, prev: Layer | None) -> None:
+        self.W, self.b, self.dW, self.db = W, b, dW, db
+        self.Z, self.A, self.dA = Z, A, dA
+        self.g, self.dg = g, dg
+        self.prev = prev
+        self.A_prev = Z  # set by the forward pass
+
+
+class Workspace:
+    """Everything ``fit`` trains in, allocated once per call.
+
+    The parameters are copied once into one flat array, and their gradients live in another
+    of the same layout; W[l], b[l], dW[l] and db[l] are views of them in the convention's
+    canonical layout (C order for rowmajor, Fortran order for colmajor: the same bytes).
+    The update W ← W − α dW/m of every parameter is then three operations on the flat arrays.
+    Z[l], A[l] and dA[l] are sized for a full mini-batch; :meth:`layers` hands out views of
+    their first m examples for the last, smaller one.
+    """
+
+    def __init__(
+        self,
+        params: Params,
+        activations: Sequence[str],
+        loss: str,
+        batch_size: int,
+        example_axis: int,
+        dtype: npt.DTypeLike,
+    ) -> None:
+        self.dtype: np.dtype[Any] = np.dtype(dtype)
+        self.example_axis = example_axis
+        self.order: Order = "C" if example_axis == 0 else "F"
+        self.loss = LOSSES[check_name("loss", loss, LOSSES)]
+        self.loss_derivative = LOSS_DERIVATIVES[loss]
+        self.fused = (activations[-1], loss) in FUSED
+        L = len(activations)
+        keys = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]
+        size = sum(int(np.size(params[k])) for k in keys)
+        self.theta = np.empty(size, self.dtype)
+        self.grad = np.empty(size, self.dtype)
+        self.params: Params = {}
+        self.grads: Params = {}
+        start = 0
+        for k in keys:
+            value = params[k]
+            stop = start + int(np.size(value))
+            self.params[k] = self.theta[start:stop].reshape(np.shape(value), order=self.order)
+            self.grads[k] = self.grad[start:stop].reshape(np.shape(value), order=self.order)
+            np.copyto(self.params[k], value, casting="same_kind")
+            start = stop
+        self._full: list[Layer] = []
+        for l, activation in enumerate(activations, start=1):
+            W = self.params[f"W{l}"]
+            n = W.shape[1 - example_axis]
+            shape = (batch_size, n) if example_axis == 0 else (n, batch_size)
+            Z = np.empty(shape, self.dtype, order=self.order)
+            A = np.empty(shape, self.dtype, order=self.order) if activation != "linear" else Z
+            dA = np.empty(shape, self.dtype, order=self.order) if l < L else Z
+            name = check_name("activation", activation, ACTIVATIONS_INTO)
+            self._full.append(Layer(W, self.params[f"b{l}"], self.grads[f"W{l}"], self.grads[f"b{l}"],
+                                    Z, A, dA, ACTIVATIONS_INTO[name], DERIVATIVES_INTO[name],
+                                    self._full[-1] if self._full else None))
+        self.batch_size = batch_size
+        self._by_size: dict[int, list[Layer]] = {batch_size: self._full}
+        self._X: Array | None = None
+        self._Y: Array | None = None
+
+    def gather(self, X: Array, Y: Array, examples: npt.NDArray[np.intp]) -> tuple[Array, Array]:
+        """The mini-batch of X and Y made of ``examples`` (indices, at most batch_size), copied
+        into two buffers that every mini-batch reuses: only a mini-batch is ever copied."""
+        if self._X is None or self._Y is None:
+            self._X = self._buffer(X)
+            self._Y = self._buffer(Y)
+        m = len(examples)
+        return (take_examples(X, examples, self.example_axis, self._head(self._X, m)),
+                take_examples(Y, examples, self.example_axis, self._head(self._Y, m)))
+
+    def _buffer(self, a: Array) -> Array:
+        """A buffer for batch_size examples of ``a``, in the canonical layout."""
+        shape = list(a.shape)
+        shape[self.example_axis] = self.batch_size
+        return np.empty(shape, a.dtype, order=self.order)
+
+    def layers(self, m: int) -> list[Layer]:
+        """The layers, with Z, A and dA cut to the first m ≤ batch_size examples."""
+        layers = self._by_size.get(m)
+        if layers is None:
+            layers = []
+            for f in self._full:
+                layers.append(Layer(f.W, f.b, f.dW, f.db, self._head(f.Z, m), self._head(f.A, m),
+                                    self._head(f.dA, m), f.g, f.dg, layers[-1] if layers else None))
+            self._by_size[m] = layers
+        return layers
+
+    def _head(self, a: Array, m: int) -> Array:
+        """The first m examples of a buffer: still one contiguous block of memory."""
+        return a[:m] if self.example_axis == 0 else a[:, :m]
+
+    def descend(self, m: int, learning_rate: float) -> None:
+        """W ← W − α dW and b ← b − α db for every layer at once (see :func:`descend`)."""
+        descend(self.theta, self.grad, m, learning_rate)
+
+    def trained(self) -> Params:
+        """The trained parameters: views of the flat array, in the canonical layout."""
+        return dict(self.params)
