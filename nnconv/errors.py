@@ -117,6 +117,11 @@ def _shape(conv: str, rows: object, cols: object) -> str:
     return f"({first}, {second})"
 
 
+def _shape_tuple(conv: str, rows: int, cols: int) -> tuple[int, int]:
+    """:func:`_shape` as a tuple."""
+    return (rows, cols) if conv == "rowmajor" else (cols, rows)
+
+
 def _rm(conv: str, shape: tuple[int, ...]) -> tuple[int, ...]:
     """A 2-D shape of ``conv`` in rowmajor order: (examples, units) or (n_{l-1}, n_l)."""
     return shape if conv == "rowmajor" else shape[::-1]
@@ -321,6 +326,13 @@ def _like(where: str, conv: str, name: str, a: Any, ref_name: str, ref: npt.NDAr
     return array
 
 
+def _dtypes(where: str, **arrays: npt.NDArray[Any]) -> None:
+    floats = {_computed_as(a) for a in arrays.values()}
+    if len(floats) > 1:
+        described = ", ".join(f"{k} is {a.dtype}" for k, a in arrays.items())
+        raise ValueError(f"{where}: the parameters mix dtypes ({described}); they must share one")
+
+
 def _activations(where: str, activations: Any) -> None:
     if isinstance(activations, str) or not isinstance(activations, Sequence):
         raise ValueError(f"{where}: activations must be a list with one name per layer, e.g. "
@@ -386,17 +398,6 @@ def check_linear_forward(conv: str, A_prev: Any, W: Any, b: Any) -> None:
             message += _looks_like(conv, "bias", "pass b.T")
         raise ShapeError(message)
     _dtypes(where, W=W, b=b)
-
-
-def _shape_tuple(conv: str, rows: int, cols: int) -> tuple[int, int]:
-    return (rows, cols) if conv == "rowmajor" else (cols, rows)
-
-
-def _dtypes(where: str, **arrays: npt.NDArray[Any]) -> None:
-    floats = {_computed_as(a) for a in arrays.values()}
-    if len(floats) > 1:
-        described = ", ".join(f"{k} is {a.dtype}" for k, a in arrays.items())
-        raise ValueError(f"{where}: the parameters mix dtypes ({described}); they must share one")
 
 
 def check_activation_forward(conv: str, Z: Any, activation: Any) -> None:

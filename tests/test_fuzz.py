@@ -11,7 +11,7 @@ Two generators: ``test_random_arguments`` hands every function arrays of random 
 dtype and values; ``test_mutated_networks`` starts from a valid network and data and applies
 random mistakes (other orientation, 1-D bias, wrong dtype, NaN, inf, huge values, a missing key,
 a wrong activation count, bad hyperparameters, ...), so the calls reach deep into the checks
-and the arithmetic. ``NNCONV_FUZZ_EXAMPLES`` sets the examples per test (default 250).
+and the arithmetic. ``NNCONV_FUZZ_EXAMPLES`` sets the examples per test (default 400).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from nnconv import LayerCache
 from nnconv import colmajor as C
 from nnconv import rowmajor as R
 
-EXAMPLES = int(os.environ.get("NNCONV_FUZZ_EXAMPLES", "250"))
+EXAMPLES = int(os.environ.get("NNCONV_FUZZ_EXAMPLES", "400"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.filter_too_much])
