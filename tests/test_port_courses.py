@@ -378,6 +378,8 @@ def test_cli_reads_standard_input_and_reports_errors(monkeypatch: pytest.MonkeyP
     assert main(["translate", "-", "--to", "colmajor"]) == 2
     err = capsys.readouterr().err
     assert "line 2" in err and "np.einsum" in err
+    assert main(["translate", "no/such/file.py", "--to", "colmajor"]) == 2
+    assert "cannot read no/such/file.py" in capsys.readouterr().err
 
 
 MINI_BATCHES = '''import math

@@ -65,8 +65,11 @@ def run(args: argparse.Namespace) -> int:
     if args.file == "-":
         source = sys.stdin.read()
     else:
-        with open(args.file, encoding="utf-8") as f:
-            source = f.read()
+        try:
+            with open(args.file, encoding="utf-8") as f:
+                source = f.read()
+        except OSError as error:
+            raise ValueError(f"cannot read {args.file}: {error.strerror}") from error
     scalars, vectors = names(args.scalars), names(args.vectors)
     translated = translate(source, to=args.to, scalars=scalars, vectors=vectors)
     print(translated, end="")
