@@ -397,6 +397,18 @@ def test_overflow_from_finite_inputs_is_a_numerical_error(conv: str) -> None:
     assert np.geterr()["over"] == "warn"
 
 
+@pytest.mark.xfail(reason="nnconv/step.py's in-place sigmoid and softmax do not yet floor the exponent "
+                          "at exp_floor as nnconv.functions does", strict=False)
+@pytest.mark.parametrize(("output", "loss"), [("softmax", "ce"), ("sigmoid", "bce")])
+def test_fit_equals_the_public_functions_at_saturated_outputs(output: str, loss: str) -> None:
+    X, Y = np.array([[1000.0, -1000.0], [-800.0, 900.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+    params = {"W1": np.eye(2), "b1": np.zeros((1, 2))}
+    trained, _ = R.fit(X, Y, params, [output], loss=loss, learning_rate=0.1)
+    AL, caches = R.forward(X, params, [output])
+    expected = R.update(params, R.backward(AL, Y, caches, [output], loss), 0.1)
+    assert all(np.array_equal(trained[k], expected[k]) for k in params)
+
+
 # ---------------------------------------------------------------------------------------------
 # dtypes
 
