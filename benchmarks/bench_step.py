@@ -1,0 +1,166 @@
+"""Training-step speed of nnconv.fit, as ratios measured side by side in one process.
+
+    python benchmarks/bench_step.py [small|mnist|large ...] [--runs 3] [--json results.json]
+
+step  = one mini-batch of `fit` (forward, cost, backward, update), timed over an epoch of
+        `steps` mini-batches of m examples and divided by `steps`; it includes what fit does
+        once per call (checks, copying the parameters, shuffling)
+floor = the same process's bare GEMMs for one step: L forward, L weight-gradient and
+        L-1 input-gradient products on arrays of the same shapes
+Printed: step/floor for each convention, colmajor/rowmajor with colmajor's data C-contiguous
+(a user's usual X̃, which colmajor must transpose once per call) and with it in its canonical
+Fortran order (col_F/row), and rowmajor/torch (eager PyTorch on the CPU, same dtype, data and
+SGD, when torch is installed). Lower is better. Each run is the median of three interleaved
+rounds; the table is the median of `--runs` runs. Only ratios count: the machine is shared.
+Each timing starts 0.2 s after the previous one: the worker threads of torch (OpenMP) and of
+OpenBLAS keep spinning for a while after their last call, and they would otherwise slow down
+whatever is timed next.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from typing import Any
+
+import numpy as np
+
+from nnconv import colmajor as C
+from nnconv import rowmajor as R
+
+CASES = [("small", 32, [64, 32, 10], 64), ("mnist", 128, [784, 256, 128, 10], 16),
+         ("large", 1024, [784, 1024, 1024, 10], 3)]
+
+
+def median_time(f: Any, reps: int) -> float:
+    time.sleep(0.2)  # let the other library's idle threads stop spinning (torch's OpenMP, OpenBLAS)
+    f()
+    ts = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t)
+    return float(np.median(ts))
+
+
+def case(m: int, dims: list[int], dtype: type, steps: int) -> dict[str, float]:
+    rng = np.random.default_rng(0)
+    L = len(dims) - 1
+    acts = ["relu"] * (L - 1) + ["softmax"]
+    n = m * steps
+    X = rng.standard_normal((n, dims[0])).astype(dtype)
+    Y = np.eye(dims[-1], dtype=dtype)[rng.integers(0, dims[-1], n)]
+    P = R.init_params(dims, seed=0, dtype=dtype)
+    Pc = {k: np.ascontiguousarray(v.T) for k, v in P.items()}
+    Xc, Yc = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
+    kw: dict[str, Any] = {"loss": "ce", "learning_rate": 1e-3, "epochs": 1, "batch_size": m, "seed": 1}
+    fit_r = lambda: R.fit(X, Y, P, acts, **kw)  # noqa: E731
+    fit_c = lambda: C.fit(Xc, Yc, Pc, acts, **kw)  # noqa: E731
+    fit_cF = lambda: C.fit(X.T, Y.T, {k: v.T for k, v in P.items()}, acts, **kw)  # noqa: E731
+    Ws = [P[f"W{l}"] for l in range(1, L + 1)]
+    As = [X[:m]] + [rng.standard_normal((m, d)).astype(dtype) for d in dims[1:]]
+
+    def floor() -> None:
+        for l in range(L):
+            As[l] @ Ws[l]
+        for l in range(L):
+            As[l].T @ As[l + 1]
+            if l > 0:
+                As[l + 1] @ Ws[l].T
+
+    step_t = None
+    try:
+        import torch
+        tdt = torch.float64 if dtype == np.float64 else torch.float32
+        tW = [torch.tensor(w, dtype=tdt, requires_grad=True) for w in Ws]
+        tb = [torch.zeros(1, d, dtype=tdt, requires_grad=True) for d in dims[1:]]
+        tX, ty = torch.tensor(X), torch.tensor(Y.argmax(1))
+        opt = torch.optim.SGD(tW + tb, lr=1e-3)
+
+        def step_t() -> None:
+            for s in range(steps):
+                h = tX[s * m:(s + 1) * m]
+                for l in range(L):
+                    h = h @ tW[l] + tb[l]
+                    if l < L - 1:
+                        h = torch.relu(h)
+                loss = torch.nn.functional.cross_entropy(h, ty[s * m:(s + 1) * m])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+    except ImportError:
+        pass
+    r, c, cF, f, t = [], [], [], [], []
+    for _ in range(3):  # interleaved rounds share the machine's drift
+        r.append(median_time(fit_r, 3) / steps)
+        c.append(median_time(fit_c, 3) / steps)
+        cF.append(median_time(fit_cF, 3) / steps)
+        f.append(median_time(floor, 3 * steps))
+        if step_t:
+            t.append(median_time(step_t, 3) / steps)
+    rm, cm, cFm, fm = (float(np.median(x)) for x in (r, c, cF, f))
+    out = {"row/floor": rm / fm, "col/floor": cm / fm, "col/row": cm / rm, "col_F/row": cFm / rm}
+    if t:
+        out["row/torch"] = rm / float(np.median(t))
+    out["floor_us"] = fm * 1e6
+    return out
+
+
+def machine() -> dict[str, Any]:
+    """The machine and the libraries the numbers come from."""
+    info: dict[str, Any] = {"python": platform.python_version(), "numpy": np.__version__,
+                            "cores": os.cpu_count(), "cpu": platform.processor() or platform.machine()}
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            info["cpu"] = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    try:
+        from threadpoolctl import threadpool_info
+        info["blas"] = [{k: p.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
+                        for p in threadpool_info() if p.get("user_api") == "blas"]
+    except ImportError:
+        pass
+    try:
+        import torch
+        info["torch"] = torch.__version__
+    except ImportError:
+        pass
+    info["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE", "(unset)")
+    info["load_average"] = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return info
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("cases", nargs="*", default=[name for name, *_ in CASES])
+    parser.add_argument("--runs", type=int, default=3, help="runs; the table is their median")
+    parser.add_argument("--json", help="also write the runs, their medians and the machine here")
+    args = parser.parse_args()
+    print(json.dumps(machine()))
+    results: dict[str, Any] = {"machine": machine(), "runs": {}, "median": {}}
+    for name, m, dims, steps in CASES:
+        if name not in args.cases:
+            continue
+        for dtype in (np.float64, np.float32):
+            key = f"{name} {dtype.__name__}"
+            runs = []
+            for run in range(args.runs):
+                o = case(m, dims, dtype, steps)
+                runs.append(o)
+                print(f"{name:6s} m={m:<5d} {str(dims):22s} {dtype.__name__:8s} run {run + 1}: "
+                      + "  ".join(f"{k} {v:.2f}" for k, v in o.items()), flush=True)
+            median = {k: float(np.median([o[k] for o in runs])) for k in runs[0]}
+            results["runs"][key], results["median"][key] = runs, median
+            print(f"{name:6s} m={m:<5d} {str(dims):22s} {dtype.__name__:8s} MEDIAN: "
+                  + "  ".join(f"{k} {v:.2f}" for k, v in median.items()), flush=True)
+    results["machine"]["load_average_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(results, out, indent=1)
+
+
+if __name__ == "__main__":
+    main()
