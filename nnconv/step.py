@@ -32,7 +32,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from .functions import FUSED, LEAKY_SLOPE, LOSS_DERIVATIVES, LOSSES, check_name
+from .functions import FUSED, LEAKY_SLOPE, LOSS_DERIVATIVES, LOSSES, check_name, exp_floor
 from .functions import sigmoid as sigmoid_reference
 from .types import Array, Params
 
@@ -85,11 +85,11 @@ def take_examples(a: Array, order: npt.NDArray[np.intp], example_axis: int, out:
 # Activations, each the operations of its namesake in nnconv.functions, written into `out`.
 
 def sigmoid(Z: Array, axis: int, out: Array) -> Array:
-    """σ(z): E = e^{−|z|}, then 1 / (1 + E) for z ≥ 0 and E / (1 + E) for z < 0."""
+    """σ(z): E = e^{max(−|z|, floor)}, then 1 / (1 + E) for z ≥ 0 and E / (1 + E) for z < 0."""
     if out.dtype.itemsize > 8:  # pragma: no cover - long double: no fast path
         np.copyto(out, sigmoid_reference(Z, axis))
         return out
-    E = np.exp(np.negative(np.abs(Z, out=out), out=out), out=out)
+    E = np.exp(np.maximum(np.negative(np.abs(Z, out=out), out=out), exp_floor(Z), out=out), out=out)
     one_plus_E = 1 + E
     np.divide(E, one_plus_E, out=out)
     np.divide(1, one_plus_E, out=out, where=Z >= 0)
@@ -119,8 +119,10 @@ def linear(Z: Array, axis: int, out: Array) -> Array:
 
 
 def softmax(Z: Array, axis: int, out: Array) -> Array:
-    """e^{z_j − max z} / Σ_k e^{z_k − max z} along the feature axis."""
-    E = np.exp(np.subtract(Z, np.maximum.reduce(Z, axis=axis, keepdims=True), out=out), out=out)
+    """e^{z_j − max z} / Σ_k e^{z_k − max z} along the feature axis, exponents floored as in
+    :func:`nnconv.functions.softmax`."""
+    shifted = np.subtract(Z, np.maximum.reduce(Z, axis=axis, keepdims=True), out=out)
+    E = np.exp(np.maximum(shifted, exp_floor(Z), out=out), out=out)
     E /= np.add.reduce(E, axis=axis, keepdims=True)
     return E
 
