@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .layout import as_float
 from .types import Array, Params
 
 INIT_METHODS = ("he", "xavier", "normal")
@@ -42,10 +43,10 @@ def update(params: Params, grads: Params, learning_rate: float) -> Params:
     """One step of gradient descent, W[l] ← W[l] − α dW[l] and b[l] ← b[l] − α db[l].
 
     Pure: returns new arrays and leaves ``params`` as it was. The same in both conventions
-    (dW has W's shape in each).
+    (dW has W's shape in each). Gradients are taken in the parameters' dtype.
     """
     alpha = float(learning_rate)  # a Python float keeps float32 arrays float32
-    return {key: W - alpha * grads[f"d{key}"] for key, W in params.items()}
+    return {key: W - alpha * as_float(grads[f"d{key}"], like=W) for key, W in params.items()}
 # --8<-- [end:update]
 
 

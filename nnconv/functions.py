@@ -28,11 +28,22 @@ LEAKY_SLOPE = 0.01
 """The slope of ``leaky_relu`` for negative inputs."""
 
 
+EXP_FLOOR = {np.dtype(t): float(np.log(np.finfo(t).tiny)) + 1.0 for t in (np.float16, np.float32, np.float64)}
+"""Per dtype, an x for which e^x is still a normal number (about −707 in float64, −86 in float32)."""
+
+
+def exp_floor(Z: Array) -> float:
+    """The floor of the exponents of sigmoid and softmax for Z's dtype: e^x for x at or above
+    it never underflows (nor raises under ``np.errstate(all="raise")``), and a probability
+    below e^floor is as good as 0 in every sum and quotient it meets."""
+    return EXP_FLOOR.get(Z.dtype, -700.0)
+
+
 # --8<-- [start:activations]
 def sigmoid(Z: Array, axis: int) -> Array:
     """σ(z) = 1 / (1 + e^{−z}), computed as e^{z} / (1 + e^{z}) for z < 0 so that e^{−z} never
-    overflows."""
-    E = np.exp(-np.abs(Z))
+    overflows (and e^{−|z|} stops at the smallest normal number, so it never underflows)."""
+    E = np.exp(np.maximum(-np.abs(Z), exp_floor(Z)))
     return np.where(Z >= 0, 1 / (1 + E), E / (1 + E))
 
 
@@ -57,8 +68,9 @@ def linear(Z: Array, axis: int) -> Array:
 
 
 def softmax(Z: Array, axis: int) -> Array:
-    """softmax(z)_j = e^{z_j − max z} / Σ_k e^{z_k − max z} along the feature axis."""
-    E: Array = np.exp(Z - Z.max(axis=axis, keepdims=True))
+    """softmax(z)_j = e^{z_j − max z} / Σ_k e^{z_k − max z} along the feature axis (e^{z_j − max z}
+    never overflows, and stops at the smallest normal number instead of underflowing)."""
+    E: Array = np.exp(np.maximum(Z - Z.max(axis=axis, keepdims=True), exp_floor(Z)))
     total: Array = E.sum(axis=axis, keepdims=True)
     return E / total
 # --8<-- [end:activations]

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from .errors import check_gradient_check, public
 from .types import Convention, Params
 
 
+@public
 def gradient_check(
     convention: str | Convention,
     X: npt.ArrayLike,
@@ -24,10 +26,12 @@ def gradient_check(
     ĝ_i = (J(θ + ε e_i) − J(θ − ε e_i)) / (2ε) for every parameter θ_i (centred differences),
     and the result is ‖g − ĝ‖₂ / (‖g‖₂ + ‖ĝ‖₂) over all parameters at once. Below 1e-7 is
     a pass (deeplearning.ai's threshold). Computed in float64 whatever the inputs' dtype.
+    The inputs are checked as :func:`fit` checks them (:mod:`nnconv.errors`).
     """
-    from .aliases import convention as lookup
+    from .aliases import lookup
 
-    conv = lookup(convention)
+    conv = lookup(convention, "nnconv.gradient_check")
+    check_gradient_check(conv.NAME, X, Y, params, activations, loss, epsilon)
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     theta: Params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
     AL, caches = conv.forward(X, theta, activations)

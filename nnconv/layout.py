@@ -22,28 +22,35 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from .errors import check_transpose
 from .types import Array, LayerCache
 
 T = TypeVar("T")
 
 
-def as_float(a: npt.ArrayLike) -> Array:
-    """``a`` as a NumPy array; integers and booleans become float64, floats keep their dtype."""
+def as_float(a: npt.ArrayLike, like: npt.ArrayLike | None = None) -> Array:
+    """``a`` as a NumPy array; integers and booleans become float64, floats keep their dtype.
+
+    With ``like`` (the parameter the array meets), ``a`` takes ``like``'s float dtype instead:
+    nnconv computes in the parameters' dtype, so float32 parameters stay float32 whatever the
+    data's dtype. The conversion is elementwise and keeps the memory order.
+    """
     a = np.asarray(a)
-    if a.dtype.kind not in "f":
-        a = a.astype(np.float64)
-    return a
+    dtype = a.dtype if like is None else as_float(like).dtype
+    if dtype.kind != "f":
+        dtype = np.dtype(np.float64)
+    return a if a.dtype == dtype else a.astype(dtype)
 
 
-def as_rowmajor(a: npt.ArrayLike) -> Array:
+def as_rowmajor(a: npt.ArrayLike, like: npt.ArrayLike | None = None) -> Array:
     """``a`` as a float array in C order: the canonical layout of a rowmajor array."""
-    return np.ascontiguousarray(as_float(a))
+    return np.ascontiguousarray(as_float(a, like))
 
 
-def as_colmajor(a: npt.ArrayLike) -> Array:
+def as_colmajor(a: npt.ArrayLike, like: npt.ArrayLike | None = None) -> Array:
     """``a`` as a float array in Fortran order: the canonical layout of a colmajor array,
     whose bytes are those of its rowmajor transpose in C order."""
-    return np.asfortranarray(as_float(a))
+    return np.asfortranarray(as_float(a, like))
 
 
 # --8<-- [start:matmul]
@@ -64,8 +71,10 @@ def transpose(obj: T) -> T:
     Arrays are transposed (a 2-D array becomes its ``.T`` view: no copy, and the view has the
     other convention's canonical layout); dicts, lists, tuples and :class:`LayerCache` are
     transposed item by item; 1-D arrays (such as class labels), scalars and strings are
-    returned as they are. ``transpose(transpose(x))`` equals ``x``.
+    returned as they are. ``transpose(transpose(x))`` equals ``x``. Arrays of more than two
+    dimensions raise :class:`~nnconv.ShapeError`.
     """
+    check_transpose(obj)
     if isinstance(obj, np.ndarray):
         return obj.T if obj.ndim == 2 else obj
     if isinstance(obj, LayerCache):

@@ -397,8 +397,6 @@ def test_overflow_from_finite_inputs_is_a_numerical_error(conv: str) -> None:
     assert np.geterr()["over"] == "warn"
 
 
-@pytest.mark.xfail(reason="nnconv/step.py's in-place sigmoid and softmax do not yet floor the exponent "
-                          "at exp_floor as nnconv.functions does", strict=False)
 @pytest.mark.parametrize(("output", "loss"), [("softmax", "ce"), ("sigmoid", "bce")])
 def test_fit_equals_the_public_functions_at_saturated_outputs(output: str, loss: str) -> None:
     X, Y = np.array([[1000.0, -1000.0], [-800.0, 900.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
