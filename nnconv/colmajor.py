@@ -29,10 +29,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .common import epochs_with_progress, init_weight, output_loss, update
+from . import common, errors
+from .common import epochs_with_progress, init_weight, output_loss
+from .errors import public
 from .functions import ACTIVATIONS, DERIVATIVES, FUSED, LOSS_DERIVATIVES, LOSSES, check_name
 from .layout import as_colmajor as as_array
 from .layout import matmul
+from .step import Workspace, in_order, matmul_into
 from .types import Array, LayerCache, Params
 
 __all__ = [
@@ -48,6 +51,7 @@ FEATURE_AXIS = 0
 """Features (units) are rows."""
 
 
+@public
 def init_params(
     layer_dims: Sequence[int],
     *,
@@ -61,6 +65,7 @@ def init_params(
     √(1/n_{l-1}) for ``"xavier"``, 0.01 for ``"normal"``. b[l] = 0 with shape (n_l, 1).
     The same ``seed`` gives rowmajor's parameters transposed, bit for bit.
     """
+    errors.check_init_params(NAME, layer_dims, method, seed, dtype)
     rng = np.random.default_rng(seed)
     params: Params = {}
     for l in range(1, len(layer_dims)):
@@ -70,20 +75,24 @@ def init_params(
     return params
 
 
+@public
 def linear_forward(A_prev: npt.ArrayLike, W: npt.ArrayLike, b: npt.ArrayLike) -> Array:
     """The linear step Z = W A_prev + b.
 
     W (n_l, n_{l-1}), A_prev (n_{l-1}, m), b (n_l, 1) broadcast over the columns; Z (n_l, m).
     """
-    A_prev, W, b = as_array(A_prev), as_array(W), as_array(b)
+    errors.check_linear_forward(NAME, A_prev, W, b)
+    A_prev, W, b = as_array(A_prev, like=W), as_array(W), as_array(b, like=W)
     # --8<-- [start:linear_forward]
     Z = matmul(W, A_prev) + b
     # --8<-- [end:linear_forward]
     return Z
 
 
+@public
 def activation_forward(Z: npt.ArrayLike, activation: str) -> Array:
     """A = g(Z), elementwise; softmax normalises each column (axis 0). A has Z's shape (n_l, m)."""
+    errors.check_activation_forward(NAME, Z, activation)
     g = ACTIVATIONS[check_name("activation", activation, ACTIVATIONS)]
     # --8<-- [start:activation_forward]
     A = g(as_array(Z), FEATURE_AXIS)
@@ -91,6 +100,7 @@ def activation_forward(Z: npt.ArrayLike, activation: str) -> Array:
     return A
 
 
+@public
 def forward(
     X: npt.ArrayLike, params: Params, activations: Sequence[str]
 ) -> tuple[Array, list[LayerCache]]:
@@ -99,7 +109,8 @@ def forward(
     X is (n_0, m); returns A[L] (n_L, m) and one :class:`~nnconv.types.LayerCache`
     ``(A_prev, W, b, Z)`` per layer, ``caches[l-1]`` for layer l.
     """
-    A = as_array(X)
+    errors.check_forward(NAME, X, params, activations)
+    A = as_array(X, like=params["W1"])
     caches = []
     # --8<-- [start:forward]
     for l, activation in enumerate(activations, start=1):
@@ -111,13 +122,15 @@ def forward(
     return A, caches
 
 
+@public
 def cost(AL: npt.ArrayLike, Y: npt.ArrayLike, loss: str = "bce") -> float:
     """The cost J = (1/m) Σ_i L⁽ⁱ⁾, with L⁽ⁱ⁾ summed over the n_L output units of example i.
 
     AL and Y are (n_L, m); m is the number of columns.
     """
+    errors.check_cost(NAME, AL, Y, loss)
     loss_fn = LOSSES[check_name("loss", loss, LOSSES)]
-    AL, Y = as_array(AL), as_array(Y)
+    AL, Y = as_array(AL), as_array(Y, like=AL)
     m = AL.shape[EXAMPLE_AXIS]
     # --8<-- [start:cost]
     J = np.sum(loss_fn(AL, Y)) / m
@@ -125,32 +138,37 @@ def cost(AL: npt.ArrayLike, Y: npt.ArrayLike, loss: str = "bce") -> float:
     return float(J)
 
 
+@public
 def loss_backward(AL: npt.ArrayLike, Y: npt.ArrayLike, loss: str = "bce") -> Array:
     """dA[L] = ∂L/∂A[L] for each example, without the 1/m (that sits in dW and db).
 
     For bce: dA[L] = −(Y / A[L] − (1 − Y) / (1 − A[L])). Shape (n_L, m).
     """
+    errors.check_loss_backward(NAME, AL, Y, loss)
     dloss = LOSS_DERIVATIVES[check_name("loss", loss, LOSS_DERIVATIVES)]
     # --8<-- [start:loss_backward]
-    dAL = dloss(as_array(AL), as_array(Y))
+    dAL = dloss(as_array(AL), as_array(Y, like=AL))
     # --8<-- [end:loss_backward]
     return dAL
 
 
+@public
 def activation_backward(dA: npt.ArrayLike, Z: npt.ArrayLike, activation: str) -> Array:
     """dZ = dA ∘ g'(Z); for softmax the Jacobian-vector product along each column (axis 0).
 
     dA and Z are (n_l, m); so is dZ.
     """
+    errors.check_activation_backward(NAME, dA, Z, activation)
     g = ACTIVATIONS[check_name("activation", activation, ACTIVATIONS)]
     dg = DERIVATIVES[activation]
-    dA, Z = as_array(dA), as_array(Z)
+    dA, Z = as_array(dA, like=Z), as_array(Z)
     # --8<-- [start:activation_backward]
     dZ = dg(dA, Z, g(Z, FEATURE_AXIS), FEATURE_AXIS)
     # --8<-- [end:activation_backward]
     return dZ
 
 
+@public
 def linear_backward(
     dZ: npt.ArrayLike, A_prev: npt.ArrayLike, W: npt.ArrayLike
 ) -> tuple[Array, Array, Array]:
@@ -159,7 +177,8 @@ def linear_backward(
     dW = (1/m) dZ A_prevᵀ  (n_l, n_{l-1});  db = (1/m) Σ_columns dZ  (n_l, 1);
     dA_prev = Wᵀ dZ  (n_{l-1}, m). The 1/m of the cost is applied here.
     """
-    dZ, A_prev, W = as_array(dZ), as_array(A_prev), as_array(W)
+    errors.check_linear_backward(NAME, dZ, A_prev, W)
+    dZ, A_prev, W = as_array(dZ, like=W), as_array(A_prev, like=W), as_array(W)
     m = A_prev.shape[EXAMPLE_AXIS]
     # --8<-- [start:linear_backward]
     dW = matmul(dZ, A_prev.T) / m
@@ -169,6 +188,7 @@ def linear_backward(
     return dA_prev, dW, db
 
 
+@public
 def backward(
     AL: npt.ArrayLike,
     Y: npt.ArrayLike,
@@ -183,7 +203,8 @@ def backward(
     l = L, ..., 1: dW[l], db[l], dA[l-1] = :func:`linear_backward`, and
     dZ[l-1] = dA[l-1] ∘ g[l-1]'(Z[l-1]). Returns ``{"dW1", "db1", ..., "dA0", ..., "dA{L-1}"}``.
     """
-    AL, Y = as_array(AL), as_array(Y)
+    errors.check_backward(NAME, AL, Y, caches, activations, loss)
+    AL, Y = as_array(AL), as_array(Y, like=AL)
     grads: Params = {}
     L, output = len(caches), activations[-1]
     # --8<-- [start:backward]
@@ -204,6 +225,15 @@ def backward(
     return grads
 
 
+@public
+def update(params: Params, grads: Params, learning_rate: float) -> Params:
+    """One step of gradient descent, W[l] ← W[l] − α dW[l] and b[l] ← b[l] − α db[l]
+    (:func:`nnconv.common.update`). Pure: returns new arrays; dW has W's shape."""
+    errors.check_update(NAME, params, grads, learning_rate)
+    return common.update(params, grads, learning_rate)
+
+
+@public
 def predict(
     X: npt.ArrayLike, params: Params, activations: Sequence[str], *, loss: str | None = None
 ) -> npt.NDArray[Any]:
@@ -213,6 +243,7 @@ def predict(
     argmax over each column), 1-D of length m; mse: A[L] itself. ``loss=None`` takes the loss
     that goes with the output activation (sigmoid: bce, softmax: ce, any other: mse).
     """
+    errors.check_predict(NAME, X, params, activations, loss)
     loss = output_loss(activations[-1]) if loss is None else check_name("loss", loss, LOSSES)
     AL, _ = forward(X, params, activations)
     if loss == "ce":
@@ -223,6 +254,7 @@ def predict(
     return (AL > 0.5).astype(np.int64)
 
 
+@public
 def fit(
     X: npt.ArrayLike,
     Y: npt.ArrayLike,
@@ -244,26 +276,58 @@ def fit(
     of epoch e's mini-batch costs, each taken before its update. The arrays passed in are
     never modified.
     """
-    X, Y = as_array(X), as_array(Y)
-    params = {k: np.copy(as_array(v)) for k, v in params.items()}
+    errors.check_fit(NAME, X, Y, params, activations, loss, learning_rate, epochs, batch_size, seed)
+    X, Y = in_order(X, "F"), in_order(Y, "F")  # the canonical layout, fast
+    X, Y = as_array(X, like=params["W1"]), as_array(Y, like=params["W1"])
     m = X.shape[EXAMPLE_AXIS]
     batch_size = m if batch_size is None else batch_size
+    net = Workspace(params, activations, loss, min(batch_size, m), EXAMPLE_AXIS, X.dtype)
+    alpha = float(learning_rate)  # a Python float keeps float32 arrays float32
     rng = np.random.default_rng(seed)
-    X_shuffled, Y_shuffled = np.empty_like(X), np.empty_like(Y)
     history: list[float] = []
     for _ in epochs_with_progress(epochs, history, progress):
-        X_epoch: Array = X
-        Y_epoch: Array = Y
-        if batch_size < m:
-            order = rng.permutation(m)
-            X_epoch = np.take(X, order, axis=EXAMPLE_AXIS, out=X_shuffled)
-            Y_epoch = np.take(Y, order, axis=EXAMPLE_AXIS, out=Y_shuffled)
+        order = rng.permutation(m) if batch_size < m else None
         total = 0.0
         for start in range(0, m, batch_size):
-            X_batch, Y_batch = X_epoch[:, start:start + batch_size], Y_epoch[:, start:start + batch_size]
-            AL, caches = forward(X_batch, params, activations)
-            total += cost(AL, Y_batch, loss) * AL.shape[EXAMPLE_AXIS]
-            grads = backward(AL, Y_batch, caches, activations, loss)
-            params = update(params, grads, learning_rate)
+            if order is None:  # one mini-batch: all of X and Y
+                X_batch, Y_batch = X, Y
+            else:
+                X_batch, Y_batch = net.gather(X, Y, order[start:start + batch_size])
+            total += _train_step(X_batch, Y_batch, net, alpha) * X_batch.shape[EXAMPLE_AXIS]
         history.append(total / m)
-    return params, history
+    return net.trained(), history
+
+
+# --8<-- [start:train_step]
+def _train_step(X: Array, Y: Array, net: Workspace, learning_rate: float) -> float:
+    """One step of gradient descent on the mini-batch X (n_0, m), Y (n_L, m), in place on
+    ``net``'s parameters; returns the cost J before the update.
+
+    :func:`forward`, :func:`cost`, :func:`backward` and :func:`update`, operation for
+    operation, written into ``net``'s preallocated arrays (:mod:`nnconv.step`), so the bits
+    are theirs. dA[0] is not computed: no parameter needs it. The caller checked the inputs.
+    """
+    m = X.shape[EXAMPLE_AXIS]
+    layers = net.layers(m)
+    A = X
+    for layer in layers:
+        layer.A_prev = A_prev = A
+        Z = matmul_into(layer.W, A_prev, layer.Z)       # Z = W A_prev + b
+        Z += layer.b
+        A = layer.g(Z, FEATURE_AXIS, layer.A)           # A = g(Z)
+    J = np.add.reduce(net.loss(A, Y), axis=None) / m    # J = (1/m) Σ L, as np.sum reduces
+    output = layers[-1]
+    if net.fused:
+        dZ = np.subtract(A, Y, out=output.Z)            # dZ[L] = A[L] − Y
+    else:                                               # dZ[L] = dA[L] ∘ g'(Z[L])
+        dZ = output.dg(net.loss_derivative(A, Y), output.Z, A, FEATURE_AXIS, output.Z)
+    for layer in reversed(layers):
+        A_prev, prev = layer.A_prev, layer.prev
+        matmul_into(dZ, A_prev.T, layer.dW)             # dW = dZ A_prevᵀ  (the 1/m: in descend)
+        np.add.reduce(dZ, axis=EXAMPLE_AXIS, keepdims=True, out=layer.db)  # db = Σ_columns dZ
+        if prev is not None:
+            dA_prev = matmul_into(layer.W.T, dZ, prev.dA)  # dA[l-1] = Wᵀ dZ
+            dZ = prev.dg(dA_prev, prev.Z, A_prev, FEATURE_AXIS, prev.Z)  # dZ = dA ∘ g'(Z)
+    net.descend(m, learning_rate)                       # W ← W − α (1/m) dW, b ← b − α (1/m) db
+    return float(J)
+# --8<-- [end:train_step]
