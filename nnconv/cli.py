@@ -125,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("layer_dims", type=int, nargs="+", help="n_0 n_1 ... n_L")
     p.add_argument("--m", type=int, default=128, help="examples per batch (default: 128)")
     p.set_defaults(run=shapes)
+    from .port.command import add_parser as add_translate_parser
+
+    add_translate_parser(commands)
 
     args = parser.parse_args(argv)
     try:
