@@ -300,9 +300,13 @@ def _train_step(X: Array, Y: Array, net: Workspace, learning_rate: float) -> flo
     """One step of gradient descent on the mini-batch X (m, n_0), Y (m, n_L), in place on
     ``net``'s parameters; returns the cost J before the update.
 
-    :func:`forward`, :func:`cost`, :func:`backward` and :func:`update`, operation for
-    operation, written into ``net``'s preallocated arrays (:mod:`nnconv.step`), so the bits
-    are theirs. dA[0] is not computed: no parameter needs it. The caller checked the inputs.
+    :func:`forward`, :func:`cost`, :func:`backward` and :func:`update` written into ``net``'s
+    preallocated arrays (:mod:`nnconv.step`), with one change of order: the step size α/m is
+    applied to dZ[L] at once. Every backward operation is linear in dZ, so each dW[l] and
+    db[l] computed from it is already α times the gradient, and the update of all the
+    parameters is one subtraction instead of three passes over them (/m, ×α, −). The result
+    equals the loop of the public functions up to rounding; colmajor's bits stay rowmajor's,
+    transposed. dA[0] is not computed: no parameter needs it. The caller checked the inputs.
     """
     m = X.shape[EXAMPLE_AXIS]
     layers = net.layers(m)
@@ -318,13 +322,14 @@ def _train_step(X: Array, Y: Array, net: Workspace, learning_rate: float) -> flo
         dZ = np.subtract(A, Y, out=output.Z)            # dZ[L] = A[L] − Y
     else:                                               # dZ[L] = dA[L] ∘ g'(Z[L])
         dZ = output.dg(net.loss_derivative(A, Y), output.Z, A, FEATURE_AXIS, output.Z)
+    dZ *= learning_rate / m                             # from here on dZ carries α/m
     for layer in reversed(layers):
         A_prev, prev = layer.A_prev, layer.prev
-        np.matmul(A_prev.T, dZ, out=layer.dW)           # dW = A_prevᵀ dZ  (the 1/m: in descend)
-        np.add.reduce(dZ, axis=EXAMPLE_AXIS, keepdims=True, out=layer.db)  # db = Σ_rows dZ
+        np.matmul(A_prev.T, dZ, out=layer.dW)           # α dW = A_prevᵀ (α/m) dZ
+        np.add.reduce(dZ, axis=EXAMPLE_AXIS, keepdims=True, out=layer.db)  # α db = Σ_rows (α/m) dZ
         if prev is not None:
             dA_prev = np.matmul(dZ, layer.W.T, out=prev.dA)  # dA[l-1] = dZ Wᵀ
             dZ = prev.dg(dA_prev, prev.Z, A_prev, FEATURE_AXIS, prev.Z)  # dZ = dA ∘ g'(Z)
-    net.descend(m, learning_rate)                       # W ← W − α (1/m) dW, b ← b − α (1/m) db
+    net.theta -= net.grad                               # W ← W − α dW, b ← b − α db: every layer
     return float(J)
 # --8<-- [end:train_step]

