@@ -275,6 +275,11 @@ def fit(
     None) and applies forward, cost, backward and update to each. ``history[e]`` is the mean
     of epoch e's mini-batch costs, each taken before its update. The arrays passed in are
     never modified.
+
+    The inputs are checked once; the training runs in place on one copy of the parameters
+    (:mod:`nnconv.step`) and applies α/m to dZ[L] first (see ``_train_step``), so the result
+    equals the loop of the public functions up to rounding. The same ``seed`` gives the
+    bitwise transpose of the other convention's ``fit``.
     """
     errors.check_fit(NAME, X, Y, params, activations, loss, learning_rate, epochs, batch_size, seed)
     X, Y = in_order(X, "F"), in_order(Y, "F")  # the canonical layout, fast

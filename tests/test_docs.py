@@ -55,10 +55,11 @@ def url_of(page: str) -> str:
 
 
 PAGES = nav_pages()
-NOT_OURS = {"porting.md", "performance.md"}  # written by other parts of the project
 API = {p for p in PAGES if p.startswith("api/")}
-MATH_PAGES = set(PAGES) - NOT_OURS - API
-"""Pages that must show typeset math and the two convention tabs."""
+TAB_PAGES = set(PAGES) - API
+"""Pages with equations or code: each must show the two convention tabs."""
+MATH_PAGES = TAB_PAGES - {"performance.md"}
+"""Pages that must also show typeset math."""
 KEY_SECTIONS = ["linear_forward", "activation_forward", "forward", "cost", "loss_backward",
                 "activation_backward", "linear_backward", "backward"]
 """The source sections (``# --8<-- [start:name]``) that stand beside their equations."""
@@ -251,6 +252,7 @@ def test_page_renders_offline(page: Any, server: str, page_file: str) -> None:
     assert all(pair == ["math", "code"] for pair in info["pairs"]), info["pairs"]
     if page_file in MATH_PAGES:
         assert info["katex"] > 0 and info["katexFontLoaded"], "typeset math with KaTeX's own fonts"
+    if page_file in TAB_PAGES:
         assert info["tabLabels"], "the convention tabs"
         assert all(labels == LABELS for labels in info["tabLabels"]), info["tabLabels"]
 
