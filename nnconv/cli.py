@@ -38,7 +38,11 @@ def train_both(args: argparse.Namespace, conventions: Sequence[str]) -> int:
     X, Y, loss = datasets.load(args.data)
     X_train, Y_train, X_test, Y_test = datasets.train_test_split(X, Y, seed=args.seed)
     layer_dims = [X.shape[1], *args.hidden, Y.shape[1]]
-    activations = [args.activation] * len(args.hidden) + ["softmax" if loss == "ce" else "sigmoid"]
+    hidden = args.activations * len(args.hidden) if len(args.activations) == 1 else args.activations
+    if len(hidden) != len(args.hidden):
+        raise ValueError(f"--activations takes one name for all {len(args.hidden)} hidden layers or one "
+                         f"per hidden layer; got {len(args.activations)}")
+    activations = [*hidden, "softmax" if loss == "ce" else "sigmoid"]
     print(f"data {args.data}: {len(X_train)} training and {len(X_test)} test examples; "
           f"layers {layer_dims}, activations {activations}, loss {loss}")
     trained: dict[str, Params] = {}
@@ -106,7 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.add_argument("--data", choices=datasets.DATASETS, default="digits")
         p.add_argument("--hidden", type=int, nargs="*", default=[32], metavar="N",
                        help="hidden layer sizes (default: 32)")
-        p.add_argument("--activation", default="relu", help="hidden activation (default: relu)")
+        p.add_argument("--activations", nargs="+", default=["relu"], metavar="NAME",
+                       help="the hidden layers' activations: one for all, or one per layer (default: relu);"
+                            " the output layer's follows from the data set (softmax or sigmoid)")
         p.add_argument("--epochs", type=int, default=epochs)
         p.add_argument("--learning-rate", type=float, default=0.5)
         p.add_argument("--batch-size", type=int, default=32)

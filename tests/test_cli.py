@@ -31,7 +31,7 @@ def test_shapes_prints_both_conventions_side_by_side(capsys) -> None:
 
 def test_train_one_convention_with_options(tmp_path, capsys) -> None:
     path = tmp_path / "p.npz"
-    code = main(["train", "--data", "breast_cancer", "--hidden", "8", "4", "--activation", "tanh",
+    code = main(["train", "--data", "breast_cancer", "--hidden", "8", "4", "--activations", "tanh", "leaky_relu",
                  "--convention", "deeplearning.ai", "--epochs", "5", "--learning-rate", "0.1",
                  "--batch-size", "64", "--seed", "1", "--save", str(path)])
     out = capsys.readouterr().out
@@ -45,3 +45,7 @@ def test_train_one_convention_with_options(tmp_path, capsys) -> None:
 def test_bad_names_exit_with_a_message(capsys) -> None:
     assert main(["train", "--convention", "fortran", "--epochs", "1"]) == 2
     assert "unknown convention 'fortran'" in capsys.readouterr().err
+    assert main(["train", "--hidden", "8", "4", "--activations", "relu", "tanh", "sigmoid"]) == 2
+    assert "one per hidden layer" in capsys.readouterr().err
+    assert main(["train", "--activations", "swish", "--epochs", "1"]) == 2
+    assert "swish" in capsys.readouterr().err
