@@ -104,10 +104,15 @@ def test_every_output_is_the_bitwise_transpose(net: dict[str, Any]) -> None:
     equal_transposed(R.update(P, grads, 0.1), C.update(Pc, grads_c, 0.1))
     equal_transposed(R.predict(X, P, acts), C.predict(to_col(X), Pc, acts))
 
-    fitted, history = R.fit(X, Y, P, acts, loss=loss, learning_rate=0.05, epochs=2,
-                            batch_size=net["batch_size"], seed=net["seed"])
-    fitted_c, history_c = C.fit(to_col(X), to_col(Y), Pc, acts, loss=loss, learning_rate=0.05, epochs=2,
-                                batch_size=net["batch_size"], seed=net["seed"])
+    kwargs: dict[str, Any] = {"loss": loss, "learning_rate": 0.05, "epochs": 2,
+                              "batch_size": net["batch_size"], "seed": net["seed"]}
+    try:
+        fitted, history = R.fit(X, Y, P, acts, **kwargs)
+    except nnconv.NumericalError:  # a random network can diverge: then both conventions say so
+        with pytest.raises(nnconv.NumericalError):
+            C.fit(to_col(X), to_col(Y), Pc, acts, **kwargs)
+        return
+    fitted_c, history_c = C.fit(to_col(X), to_col(Y), Pc, acts, **kwargs)
     equal_transposed(fitted, fitted_c)
     assert history == history_c
 
