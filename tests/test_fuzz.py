@@ -37,7 +37,7 @@ from nnconv import colmajor as C
 from nnconv import rowmajor as R
 
 EXAMPLES = int(os.environ.get("NNCONV_FUZZ_EXAMPLES", "400"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
+FUZZ = settings(max_examples=EXAMPLES, deadline=None,  # derandomized in CI (tests/conftest.py)
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.filter_too_much])
 COUNTS: Counter[str] = Counter()
