@@ -5,8 +5,9 @@
 For each benchmark case and dtype, fit runs one epoch on exactly one mini-batch (no shuffle)
 and, separately, on 4 mini-batches (shuffled: fit gathers each mini-batch into a buffer).
 tracemalloc's peak during the call, above what was allocated before it, is compared with the
-arrays a step cannot do without: the parameters, their gradients, and the cached activations
-Z[l] and A[l] of every layer. Goal: extra peak <= 1.5x that.
+arrays a step cannot do without: the parameters, their gradients, and the cached activations,
+as a forward pass caches them (``LayerCache``): the mini-batch A[0] and Z[l], A[l] of every
+layer. Goal: extra peak <= 1.5x that.
 """
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def main() -> None:
             itemsize = np.dtype(dtype).itemsize
             P = R.init_params(dims, seed=0, dtype=dtype)
             params = sum(v.nbytes for v in P.values())
-            needed = 2 * params + 2 * m * sum(dims[1:]) * itemsize  # params + grads + Z, A
+            caches = (m * dims[0] + 2 * m * sum(dims[1:])) * itemsize  # A[0]; Z[l], A[l]
+            needed = 2 * params + caches  # params + grads + cached activations
             row = {"needed_MB": needed / 1e6}
             for batches in (1, 4):
                 n = m * batches
