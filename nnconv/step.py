@@ -34,7 +34,6 @@ import numpy as np
 import numpy.typing as npt
 
 from .functions import FUSED, LEAKY_SLOPE, LOSS_DERIVATIVES, LOSSES, check_name, exp_floor
-from .functions import sigmoid as sigmoid_reference
 from .types import Array, Params
 
 Order = Literal["C", "F"]
@@ -87,9 +86,6 @@ def take_examples(a: Array, order: npt.NDArray[np.intp], example_axis: int, out:
 
 def sigmoid(Z: Array, axis: int, out: Array) -> Array:
     """σ(z): E = e^{max(−|z|, floor)}, then 1 / (1 + E) for z ≥ 0 and E / (1 + E) for z < 0."""
-    if out.dtype.itemsize > 8:  # pragma: no cover - long double: no fast path
-        np.copyto(out, sigmoid_reference(Z, axis))
-        return out
     E = np.exp(np.maximum(np.negative(np.abs(Z, out=out), out=out), exp_floor(Z), out=out), out=out)
     one_plus_E = 1 + E
     np.divide(E, one_plus_E, out=out)
@@ -151,10 +147,7 @@ def relu_backward(dA: Array, Z: Array, A: Array, axis: int, out: Array) -> Array
     ``np.where``'s slow element-by-element select: the integer view of dA is and-ed with a
     mask of all ones where z > 0 and all zeros (the bits of +0.0) elsewhere.
     """
-    bits = INTEGER_VIEW.get(out.dtype.char)
-    if bits is None:  # pragma: no cover - long double: no integer of its width
-        np.copyto(out, np.where(Z > 0, dA, 0))
-        return out
+    bits = INTEGER_VIEW[out.dtype.char]
     keep = Z > 0  # read before out, which may be Z, is written
     mask = out.view(bits)
     np.negative(keep.view(np.int8), out=mask)  # −1: all ones where z > 0
@@ -170,8 +163,9 @@ def leaky_relu_backward(dA: Array, Z: Array, A: Array, axis: int, out: Array) ->
     return out
 
 
-INTEGER_VIEW: dict[str, np.dtype[Any]] = {"d": np.dtype(np.int64), "f": np.dtype(np.int32), "e": np.dtype(np.int16)}
-"""The integer dtype of each float's width, to handle its bits."""
+INTEGER_VIEW: dict[str, np.dtype[Any]] = {"d": np.dtype(np.int64), "f": np.dtype(np.int32)}
+"""The integer dtype of float64's and float32's width, to handle their bits (``fit`` computes
+in these two dtypes only; nnconv.errors refuses the others)."""
 
 
 def linear_backward(dA: Array, Z: Array, A: Array, axis: int, out: Array) -> Array:
