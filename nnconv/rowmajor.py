@@ -283,8 +283,8 @@ def fit(
     X, Y = as_array(X, like=params["W1"]), as_array(Y, like=params["W1"])
     m = X.shape[EXAMPLE_AXIS]
     batch_size = m if batch_size is None else batch_size
-    net = Workspace(params, activations, loss, min(batch_size, m), EXAMPLE_AXIS, X.dtype)
     alpha = float(learning_rate)  # a Python float keeps float32 arrays float32
+    net = Workspace(X, Y, params, activations, loss, min(batch_size, m), EXAMPLE_AXIS, alpha)
     rng = np.random.default_rng(seed)
     history: list[float] = []
     for _ in epochs_with_progress(epochs, history, progress):
@@ -295,46 +295,46 @@ def fit(
                 X_batch, Y_batch = X, Y
             else:
                 X_batch, Y_batch = net.gather(X, Y, order[start:start + batch_size])
-            total += _train_step(X_batch, Y_batch, net, alpha) * X_batch.shape[EXAMPLE_AXIS]
+            total += _train_step(X_batch, Y_batch, net) * X_batch.shape[EXAMPLE_AXIS]
         history.append(total / m)
+        net.check_finite(history[-1])
     return net.trained(), history
 
 
 # --8<-- [start:train_step]
-def _train_step(X: Array, Y: Array, net: Workspace, learning_rate: float) -> float:
-    """One step of gradient descent on the mini-batch X (m, n_0), Y (m, n_L), in place on
-    ``net``'s parameters; returns the cost J before the update.
+def _train_step(X: Array, Y: Array, net: Workspace) -> float:
+    """One step of gradient descent on the mini-batch X (m, n_0), Y (m, n_L), in place on ``net``'s
+    parameters; returns the cost J before the update. X and Y are ``net``'s mini-batch: the
+    arrays its first layer's products are bound to.
 
-    :func:`forward`, :func:`cost`, :func:`backward` and :func:`update` written into ``net``'s
-    preallocated arrays (:mod:`nnconv.step`), with one change of order: the step size α/m is
-    applied to dZ[L] at once. Every backward operation is linear in dZ, so each dW[l] and
-    db[l] computed from it is already α times the gradient, and the update of all the
-    parameters is one subtraction instead of three passes over them (/m, ×α, −). The result
-    equals the loop of the public functions up to rounding; colmajor's bits stay rowmajor's,
-    transposed. dA[0] is not computed: no parameter needs it. The caller checked the inputs.
+    :func:`forward`, :func:`cost`, :func:`backward` and :func:`update` on ``net``'s
+    preallocated arrays (:mod:`nnconv.step`), with the update moved into the backward pass:
+    each layer's parameters are updated, once dA[l-1] has used the old W, inside the products
+    that compute α dW and α db (BLAS's C ← αAB + βC, :mod:`nnconv.blas`, with α/m as its α).
+    The bias is added inside the forward product the same way. The result equals the loop of
+    the public functions up to rounding; colmajor's bits stay rowmajor's, transposed. dA[0] is
+    not computed: no parameter needs it. The caller checked the inputs.
     """
     m = X.shape[EXAMPLE_AXIS]
     layers = net.layers(m)
-    A = X
     for layer in layers:
-        layer.A_prev = A_prev = A
-        Z = np.matmul(A_prev, layer.W, out=layer.Z)     # Z = A_prev W + b
-        Z += layer.b
-        A = layer.g(Z, FEATURE_AXIS, layer.A)           # A = g(Z)
+        np.copyto(layer.Z, layer.b)                     # Z = 1 bᵀ: b in every row
+        layer.forward()                                 # Z = A_prev W + Z  (= A_prev W + b)
+        A = layer.g(layer.Z, FEATURE_AXIS, layer.A)     # A = g(Z)
     J = np.add.reduce(net.loss(A, Y), axis=None) / m    # J = (1/m) Σ L, as np.sum reduces
     output = layers[-1]
     if net.fused:
         dZ = np.subtract(A, Y, out=output.Z)            # dZ[L] = A[L] − Y
     else:                                               # dZ[L] = dA[L] ∘ g'(Z[L])
         dZ = output.dg(net.loss_derivative(A, Y), output.Z, A, FEATURE_AXIS, output.Z)
-    dZ *= learning_rate / m                             # from here on dZ carries α/m
+        if dZ is not output.dZ:                         # linear g: dZ[L] is dA[L], a new array
+            np.copyto(output.dZ, dZ)
     for layer in reversed(layers):
-        A_prev, prev = layer.A_prev, layer.prev
-        np.matmul(A_prev.T, dZ, out=layer.dW)           # α dW = A_prevᵀ (α/m) dZ
-        np.add.reduce(dZ, axis=EXAMPLE_AXIS, keepdims=True, out=layer.db)  # α db = Σ_rows (α/m) dZ
-        if prev is not None:
-            dA_prev = np.matmul(dZ, layer.W.T, out=prev.dA)  # dA[l-1] = dZ Wᵀ
-            dZ = prev.dg(dA_prev, prev.Z, A_prev, FEATURE_AXIS, prev.Z)  # dZ = dA ∘ g'(Z)
-    net.theta -= net.grad                               # W ← W − α dW, b ← b − α db: every layer
+        layer.backward()                                # dA[l-1] = dZ Wᵀ, W before its update (l > 1)
+        layer.update()                                  # W ← W − (α/m) A_prevᵀ dZ  (= W − α dW)
+        layer.update_bias()                             # b ← b − (α/m) 1ᵀ dZ  (= b − α db)
+        prev = layer.prev
+        if prev is not None:                            # dZ[l-1] = dA[l-1] ∘ g'(Z[l-1])
+            prev.dg(prev.dA, prev.Z, layer.A_prev, FEATURE_AXIS, prev.Z)
     return float(J)
 # --8<-- [end:train_step]

@@ -33,6 +33,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from .blas import Product
 from .functions import FUSED, LEAKY_SLOPE, LOSS_DERIVATIVES, LOSSES, check_name, exp_floor
 from .types import Array, Params
 
@@ -76,9 +77,9 @@ def take_examples(a: Array, order: npt.NDArray[np.intp], example_axis: int, out:
     ``order`` is a permutation, so ``mode="clip"`` never clips; it only spares NumPy the
     buffered copy it makes for ``out`` in the default mode."""
     if example_axis == 1:
-        np.take(a.T, order, axis=0, out=out.T, mode="clip")
+        a.T.take(order, axis=0, out=out.T, mode="clip")
     else:
-        np.take(a, order, axis=0, out=out, mode="clip")
+        a.take(order, axis=0, out=out, mode="clip")
     return out
 
 
@@ -192,89 +193,113 @@ DERIVATIVES_INTO: dict[str, DerivativeInto] = {
 
 
 class Layer:
-    """The arrays of layer l for a mini-batch of m examples: views of W[l], b[l] and of their
-    gradients dW[l], db[l] in the flat arrays, the buffers Z[l], A[l] and dA[l] (the output
-    layer's dA is its Z: dA[L] comes from the loss), the kernels g[l], g[l]', the layer
-    before (None for layer 1) and, once the forward pass has run, its input A_prev = A[l-1]."""
+    """The arrays of layer l for a mini-batch of m examples, in the convention's canonical
+    layout: W[l] and b[l] (trained in place), the buffers Z[l], A[l] and dA[l], the kernels
+    g[l] and g[l]', the layer before (None for layer 1), the layer's input A_prev (A[l-1], or
+    the mini-batch for layer 1), dZ (the buffer dZ[l] lands in: Z[l], or dA[l] when g[l] is
+    linear and dZ is dA), and four products bound to these arrays and to the step size α/m
+    (:class:`nnconv.blas.Product`), in rowmajor's notation:
 
-    __slots__ = ("W", "b", "dW", "db", "Z", "A", "dA", "g", "dg", "prev", "A_prev")
+    - ``forward``:     Z ← A_prev W + Z, Z holding the bias;
+    - ``backward``:    dA[l-1] ← dZ Wᵀ (nothing for layer 1: no parameter needs dA[0]);
+    - ``update``:      W ← W − (α/m) A_prevᵀ dZ, which is W − α dW;
+    - ``update_bias``: b ← b − (α/m) 1ᵀ dZ, which is b − α db (1 a column of m ones).
 
-    def __init__(self, W: Array, b: Array, dW: Array, db: Array, Z: Array, A: Array,
-                 dA: Array, g: ActivationInto, dg: DerivativeInto, prev: Layer | None) -> None:
-        self.W, self.b, self.dW, self.db = W, b, dW, db
+    Colmajor's are their transposes (Z̃ ← W̃ Ã_prev + Z̃, …), bound as rowmajor's calls on the
+    same bytes."""
+
+    __slots__ = ("W", "b", "Z", "A", "dA", "dZ", "activation", "g", "dg", "prev", "A_prev",
+                 "forward", "backward", "update", "update_bias")
+    backward: Callable[[], None]
+
+    def __init__(self, W: Array, b: Array, Z: Array, A: Array, dA: Array, activation: str,
+                 prev: Layer | None, A_prev: Array, example_axis: int, learning_rate: float) -> None:
+        self.W, self.b = W, b
         self.Z, self.A, self.dA = Z, A, dA
-        self.g, self.dg = g, dg
-        self.prev = prev
-        self.A_prev = Z  # set by the forward pass
+        self.dZ = dA if activation == "linear" else Z  # where DERIVATIVES_INTO[activation] leaves dZ
+        self.activation = activation
+        self.g, self.dg = ACTIVATIONS_INTO[activation], DERIVATIVES_INTO[activation]
+        self.prev, self.A_prev = prev, A_prev
+        def rowmajor(a: Array) -> Array:
+            """The array as rowmajor holds it: the canonical bytes the products are bound to."""
+            return a if example_axis == 0 else a.T
+
+        dZ, m = self.dZ, Z.shape[example_axis]
+        step = learning_rate / m  # α/m
+        self.forward = Product(1.0, rowmajor(A_prev), rowmajor(W), 1.0, rowmajor(Z))
+        self.backward = (no_product if prev is None
+                         else Product(1.0, rowmajor(dZ), rowmajor(W).T, 0.0, rowmajor(prev.dA)))
+        self.update = Product(-step, rowmajor(A_prev).T, rowmajor(dZ), 1.0, rowmajor(W))
+        self.update_bias = Product(-step, np.ones((1, m), Z.dtype), rowmajor(dZ), 1.0, rowmajor(b))
+
+
+def no_product() -> None:
+    """Layer 1's ``backward``: dA[0] is not computed, as no parameter needs it."""
 
 
 class Workspace:
     """Everything ``fit`` trains in, allocated once per call.
 
-    The parameters are copied once into one flat array, and their gradients live in another
-    of the same layout; W[l], b[l], dW[l] and db[l] are views of them in the convention's
-    canonical layout (C order for rowmajor, Fortran order for colmajor: the same bytes).
-    The update W ← W − α dW of every parameter is then one subtraction of the flat arrays.
-    Z[l], A[l] and dA[l] are sized for a full mini-batch; :meth:`layers` hands out views of
+    The parameters are copied once, in the convention's canonical layout (C order for
+    rowmajor, Fortran order for colmajor: the same bytes), and trained in place by the
+    products of :class:`Layer`: the update W ← W − α dW (α the ``learning_rate``) happens
+    inside the product that computes α dW. Z[l], A[l] and dA[l] are sized for a full
+    mini-batch, and so is the buffer the mini-batches of X and Y are gathered into (when there
+    is more than one: one mini-batch is X and Y themselves); :meth:`layers` hands out views of
     their first m examples for the last, smaller one.
     """
 
     def __init__(
         self,
+        X: Array,
+        Y: Array,
         params: Params,
         activations: Sequence[str],
         loss: str,
         batch_size: int,
         example_axis: int,
-        dtype: npt.DTypeLike,
+        learning_rate: float,
     ) -> None:
-        self.dtype: np.dtype[Any] = np.dtype(dtype)
+        self.dtype: np.dtype[Any] = X.dtype
+        self.learning_rate = learning_rate
         self.example_axis = example_axis
         self.order: Order = "C" if example_axis == 0 else "F"
         self.loss = LOSSES[check_name("loss", loss, LOSSES)]
         self.loss_derivative = LOSS_DERIVATIVES[loss]
         self.fused = (activations[-1], loss) in FUSED
-        L = len(activations)
-        keys = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]
-        size = sum(int(np.size(params[k])) for k in keys)
-        self.theta = np.empty(size, self.dtype)
-        self.grad = np.empty(size, self.dtype)
-        self.params: Params = {}
-        self.grads: Params = {}
-        start = 0
-        for k in keys:
-            value = params[k]
-            stop = start + int(np.size(value))
-            self.params[k] = self.theta[start:stop].reshape(np.shape(value), order=self.order)
-            self.grads[k] = self.grad[start:stop].reshape(np.shape(value), order=self.order)
-            np.copyto(self.params[k], value, casting="same_kind")
-            start = stop
+        self.batch_size = batch_size
+        one_batch = batch_size >= X.shape[example_axis]
+        self._X = X if one_batch else self._buffer(X)
+        self._Y = Y if one_batch else self._buffer(Y)
+        self.params: Params = {k: np.array(params[k], self.dtype, order=self.order)
+                               for l in range(1, len(activations) + 1) for k in (f"W{l}", f"b{l}")}
         self._full: list[Layer] = []
         for l, activation in enumerate(activations, start=1):
-            W = self.params[f"W{l}"]
+            W, b = self.params[f"W{l}"], self.params[f"b{l}"]
             n = W.shape[1 - example_axis]
             shape = (batch_size, n) if example_axis == 0 else (n, batch_size)
             Z = np.empty(shape, self.dtype, order=self.order)
             A = np.empty(shape, self.dtype, order=self.order) if activation != "linear" else Z
-            dA = np.empty(shape, self.dtype, order=self.order) if l < L else Z
-            name = check_name("activation", activation, ACTIVATIONS_INTO)
-            self._full.append(Layer(W, self.params[f"b{l}"], self.grads[f"W{l}"], self.grads[f"b{l}"],
-                                    Z, A, dA, ACTIVATIONS_INTO[name], DERIVATIVES_INTO[name],
-                                    self._full[-1] if self._full else None))
-        self.batch_size = batch_size
+            dA = np.empty(shape, self.dtype, order=self.order) if l < len(activations) else Z
+            prev = self._full[-1] if self._full else None
+            self._full.append(Layer(W, b, Z, A, dA, check_name("activation", activation, ACTIVATIONS_INTO),
+                                    prev, self._X if prev is None else prev.A, example_axis, learning_rate))
         self._by_size: dict[int, list[Layer]] = {batch_size: self._full}
-        self._X: Array | None = None
-        self._Y: Array | None = None
+        self._batches: dict[int, tuple[Array, Array]] = {}
 
     def gather(self, X: Array, Y: Array, examples: npt.NDArray[np.intp]) -> tuple[Array, Array]:
         """The mini-batch of X and Y made of ``examples`` (indices, at most batch_size), copied
-        into two buffers that every mini-batch reuses: only a mini-batch is ever copied."""
-        if self._X is None or self._Y is None:
-            self._X = self._buffer(X)
-            self._Y = self._buffer(Y)
-        m = len(examples)
-        return (take_examples(X, examples, self.example_axis, self._head(self._X, m)),
-                take_examples(Y, examples, self.example_axis, self._head(self._Y, m)))
+        into the two buffers that every mini-batch reuses (and the first layer reads)."""
+        X_batch, Y_batch = self.batch(len(examples))
+        return (take_examples(X, examples, self.example_axis, X_batch),
+                take_examples(Y, examples, self.example_axis, Y_batch))
+
+    def batch(self, m: int) -> tuple[Array, Array]:
+        """The first m examples of the mini-batch buffers of X and Y."""
+        batch = self._batches.get(m)
+        if batch is None:
+            batch = self._batches[m] = (self._head(self._X, m), self._head(self._Y, m))
+        return batch
 
     def _buffer(self, a: Array) -> Array:
         """A buffer for batch_size examples of ``a``, in the canonical layout."""
@@ -283,13 +308,15 @@ class Workspace:
         return np.empty(shape, a.dtype, order=self.order)
 
     def layers(self, m: int) -> list[Layer]:
-        """The layers, with Z, A and dA cut to the first m ≤ batch_size examples."""
+        """The layers, with Z, A, dA and the mini-batch cut to the first m ≤ batch_size examples."""
         layers = self._by_size.get(m)
         if layers is None:
             layers = []
             for f in self._full:
-                layers.append(Layer(f.W, f.b, f.dW, f.db, self._head(f.Z, m), self._head(f.A, m),
-                                    self._head(f.dA, m), f.g, f.dg, layers[-1] if layers else None))
+                prev = layers[-1] if layers else None
+                layers.append(Layer(f.W, f.b, self._head(f.Z, m), self._head(f.A, m), self._head(f.dA, m),
+                                    f.activation, prev, self.batch(m)[0] if prev is None else prev.A,
+                                    self.example_axis, self.learning_rate))
             self._by_size[m] = layers
         return layers
 
@@ -297,6 +324,15 @@ class Workspace:
         """The first m examples of a buffer: still one contiguous block of memory."""
         return a[:m] if self.example_axis == 0 else a[:, :m]
 
+    def check_finite(self, cost: float) -> None:
+        """Raise FloatingPointError if the epoch's cost or a parameter is no longer finite.
+
+        The products that update the parameters run in BLAS, outside NumPy's floating-point
+        error checks, so a diverging run is caught here, once per epoch, rather than by
+        ``np.errstate``."""
+        if not (np.isfinite(cost) and all(np.isfinite(p).all() for p in self.params.values())):
+            raise FloatingPointError("overflow encountered in training")
+
     def trained(self) -> Params:
-        """The trained parameters: views of the flat array, in the canonical layout."""
+        """The trained parameters, in the canonical layout."""
         return dict(self.params)
