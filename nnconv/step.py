@@ -1,25 +1,29 @@
 """fit's working memory and in-place kernels: the training step without temporary arrays.
 
 A training step in NumPy spends its time outside the matrix products on fresh allocations
-(each new array of a megabyte or more costs page faults), on dtype up-casts and on copies.
-``fit`` therefore copies the parameters once into a :class:`Workspace` and trains them in
-place: every product writes into a preallocated array (``np.matmul(..., out=...)``), every
-activation and derivative writes into one too, and the update of all the parameters is
-one subtraction on one flat array.
+(each new array of a megabyte or more costs page faults), on dtype up-casts, on copies and on
+passes over memory that the products could have done. ``fit`` therefore copies the
+parameters once into a :class:`Workspace` and trains them in place: every activation and
+derivative writes into a preallocated array (relu and tanh over Z itself), and each product
+is bound once to its arrays (:class:`nnconv.blas.Product`) and computes C ← αAB + βC, so that
+the bias is added inside the forward product and each layer's parameters are updated inside
+the products that compute their gradients: no gradient array is ever written.
 
 Each kernel performs the same floating-point operations, in the same order, as its
 counterpart in :mod:`nnconv.functions` (``tests/test_fit_inplace.py`` checks their bits). The
 training step differs from the loop of the public ``forward``, ``cost``, ``backward`` and
-``update`` only in where it applies the step size (see ``_train_step``), so the two agree up to
-rounding. The colmajor products keep the canonical layout of :mod:`nnconv.layout`:
-:func:`matmul_into` issues rowmajor's BLAS call on the same bytes, and colmajor's ``fit``
-stays the bitwise transpose of rowmajor's.
+``update`` in where the bias, the 1/m and the step size enter the products (see
+``_train_step``), so the two agree up to rounding. The products keep the canonical layout of
+:mod:`nnconv.layout`: colmajor's are bound as rowmajor's BLAS calls on the same bytes, and
+colmajor's ``fit`` stays the bitwise transpose of rowmajor's.
 
 Kernels:
 
-- ``ACTIVATIONS_INTO[name](Z, axis, out) -> A`` writes g(Z) into ``out`` (a buffer other than Z).
+- ``ACTIVATIONS_INTO[name](Z, axis, out) -> A`` writes g(Z) into ``out``, a buffer other than
+  Z, or Z itself for the activations in ``IN_PLACE``.
 - ``DERIVATIVES_INTO[name](dA, Z, A, axis, out) -> dZ`` writes dA ∘ g'(Z) into ``out``, which
-  may be Z itself (Z is not needed once dZ is known: dZ takes its place) but not dA or A.
+  may be Z itself (Z is not needed once dZ is known: dZ takes its place) but not dA or A,
+  except where A is Z.
 
 Both return the array that holds the result, which is ``out`` except for ``linear``, whose
 A is Z and whose dZ is dA, as in :mod:`nnconv.functions`.
@@ -42,13 +46,6 @@ ActivationInto = Callable[[Array, int, Array], Array]
 DerivativeInto = Callable[[Array, Array, Array, int, Array], Array]
 
 
-# --8<-- [start:matmul_into]
-def matmul_into(A: Array, B: Array, out: Array) -> Array:
-    """The colmajor product A B written into the Fortran-ordered ``out``: rowmajor's call
-    ``np.matmul(Bᵀ, Aᵀ, out=outᵀ)`` on the same bytes, as :func:`nnconv.layout.matmul` makes it."""
-    np.matmul(B.T, A.T, out=out.T)
-    return out
-# --8<-- [end:matmul_into]
 
 
 def in_order(a: npt.ArrayLike, order: Order) -> npt.NDArray[Any]:
@@ -162,6 +159,12 @@ def leaky_relu_backward(dA: Array, Z: Array, A: Array, axis: int, out: Array) ->
     np.multiply(dA, LEAKY_SLOPE, out=out)
     np.copyto(out, dA, where=keep)
     return out
+
+
+IN_PLACE = frozenset({"linear", "relu", "tanh"})
+"""The activations that ``fit`` computes in place, A written over Z: their kernels allow it,
+and their derivatives need Z no more once A is known (tanh's is 1 − a², and relu's mask
+z > 0 is a > 0). Each saves a buffer, and the memory traffic of writing a second one."""
 
 
 INTEGER_VIEW: dict[str, np.dtype[Any]] = {"d": np.dtype(np.int64), "f": np.dtype(np.int32)}
@@ -279,7 +282,7 @@ class Workspace:
             n = W.shape[1 - example_axis]
             shape = (batch_size, n) if example_axis == 0 else (n, batch_size)
             Z = np.empty(shape, self.dtype, order=self.order)
-            A = np.empty(shape, self.dtype, order=self.order) if activation != "linear" else Z
+            A = Z if activation in IN_PLACE else np.empty(shape, self.dtype, order=self.order)
             dA = np.empty(shape, self.dtype, order=self.order) if l < len(activations) else Z
             prev = self._full[-1] if self._full else None
             self._full.append(Layer(W, b, Z, A, dA, check_name("activation", activation, ACTIVATIONS_INTO),

@@ -171,14 +171,18 @@ def test_relu_backward_keeps_where_semantics_for_signed_zeros_inf_and_nan(dtype:
     assert_same_bits(step.relu_backward(dA, Z, Z, 1, out), np.where(Z > 0, dA, 0))
 
 
-def test_matmul_into_issues_rowmajors_call_on_the_same_bytes() -> None:
-    for dtype in DTYPES:
-        rng = np.random.default_rng(0)
-        A_prev = rng.standard_normal((128, 784)).astype(dtype)
-        W = rng.standard_normal((784, 33)).astype(dtype)
-        Z = A_prev @ W
-        Zc = step.matmul_into(W.T, A_prev.T, np.empty((33, 128), dtype, order="F"))
-        assert_same_bits(Z, np.ascontiguousarray(Zc.T))
+@pytest.mark.parametrize("dtype", DTYPES, ids=["float64", "float32"])
+@pytest.mark.parametrize("name", sorted(step.IN_PLACE))
+def test_in_place_kernels_have_the_bits_of_their_reference(name: str, dtype: type) -> None:
+    """fit writes these activations over Z, and takes their derivatives from A alone."""
+    Z = awkward(dtype, (9, 7), 0)
+    dA = awkward(dtype, (9, 7), 1)
+    A = functions.ACTIVATIONS[name](Z, 1)
+    dZ = functions.DERIVATIVES[name](dA, Z, A, 1)
+    buffer = Z.copy()
+    A_in_place = step.ACTIVATIONS_INTO[name](buffer, 1, buffer)
+    assert_same_bits(A_in_place, A)
+    assert_same_bits(step.DERIVATIVES_INTO[name](dA, A_in_place, A_in_place, 1, A_in_place), dZ)
 
 
 @pytest.mark.parametrize("conv", [R, C], ids=["rowmajor", "colmajor"])
