@@ -10,8 +10,11 @@ floor = the same process's bare GEMMs for one step: L forward, L weight-gradient
 Printed: step/floor for each convention, colmajor/rowmajor with colmajor's data C-contiguous
 (a user's usual X̃, which colmajor must transpose once per call) and with it in its canonical
 Fortran order (col_F/row), and rowmajor/torch (eager PyTorch on the CPU, same dtype, data and
-SGD, when torch is installed). Lower is better. Each run is the median of three interleaved
+SGD, when torch is installed). Lower is better. Each ratio is taken within one of five
+interleaved rounds, from timings next to each other, and a run prints the median over the
 rounds; the table is the median of `--runs` runs. Only ratios count: the machine is shared.
+(A ratio of the medians of separate series, the simpler method, gives the same figures when
+the machine holds still and scatters more when it drifts.)
 Each timing starts 0.2 s after the previous one: the worker threads of torch (OpenMP) and of
 OpenBLAS keep spinning for a while after their last call, and they would otherwise slow down
 whatever is timed next.
@@ -32,6 +35,9 @@ from nnconv import rowmajor as R
 
 CASES = [("small", 32, [64, 32, 10], 64), ("mnist", 128, [784, 256, 128, 10], 16),
          ("large", 1024, [784, 1024, 1024, 10], 3)]
+ROUNDS = 5
+"""Interleaved rounds per run. The machine's speed drifts by up to 1.5x within seconds, so each
+ratio is taken within a round, from timings next to each other, and a run reports their median."""
 
 
 def median_time(f: Any, reps: int) -> float:
@@ -92,19 +98,22 @@ def case(m: int, dims: list[int], dtype: type, steps: int) -> dict[str, float]:
                 opt.step()
     except ImportError:
         pass
-    r, c, cF, f, t = [], [], [], [], []
-    for _ in range(3):  # interleaved rounds share the machine's drift
-        r.append(median_time(fit_r, 3) / steps)
-        c.append(median_time(fit_c, 3) / steps)
-        cF.append(median_time(fit_cF, 3) / steps)
-        f.append(median_time(floor, 3 * steps))
+    rounds: dict[str, list[float]] = {k: [] for k in ("row/floor", "col/floor", "col/row", "col_F/row", "row/torch")}
+    floors = []
+    for _ in range(ROUNDS):  # each round's ratios compare timings taken next to each other
+        r = median_time(fit_r, 3) / steps
+        c = median_time(fit_c, 3) / steps
+        cF = median_time(fit_cF, 3) / steps
+        f = median_time(floor, 3 * steps)
+        floors.append(f)
+        rounds["row/floor"].append(r / f)
+        rounds["col/floor"].append(c / f)
+        rounds["col/row"].append(c / r)
+        rounds["col_F/row"].append(cF / r)
         if step_t:
-            t.append(median_time(step_t, 3) / steps)
-    rm, cm, cFm, fm = (float(np.median(x)) for x in (r, c, cF, f))
-    out = {"row/floor": rm / fm, "col/floor": cm / fm, "col/row": cm / rm, "col_F/row": cFm / rm}
-    if t:
-        out["row/torch"] = rm / float(np.median(t))
-    out["floor_us"] = fm * 1e6
+            rounds["row/torch"].append(r / (median_time(step_t, 3) / steps))
+    out = {k: float(np.median(v)) for k, v in rounds.items() if v}
+    out["floor_us"] = float(np.median(floors)) * 1e6
     return out
 
 

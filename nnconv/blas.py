@@ -20,9 +20,11 @@ same bits, which is all the two conventions need (:mod:`nnconv.layout`).
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -81,6 +83,13 @@ def agrees_with_matmul(gemm: dict[str, Callable[..., None]]) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=512)
+def ctypes_value(kind: type, value: float) -> Any:
+    """The ctypes object of ``kind`` holding ``value``, shared by the products that pass it
+    (sizes, flags, α and β recur): a training workspace holds a few of them, not hundreds."""
+    return kind(value)
+
+
 def operand(a: Array) -> tuple[int, int]:
     """(transposition, leading dimension) of a 2-D operand as row-major BLAS reads it: a
     C-contiguous array as it is, a Fortran-contiguous one (the transpose of a C-contiguous
@@ -118,7 +127,9 @@ class Product:
         args = (ROW_MAJOR, trans_A, trans_B, M, N, K, alpha, A.ctypes.data, lda, B.ctypes.data, ldb,
                 beta, C.ctypes.data, max(1, N))
         # the argument conversions, done once: a call then costs what np.matmul's does
-        converted = tuple(t(a) for t, a in zip(f.argtypes, args, strict=True))  # type: ignore[attr-defined]
+        pointers = {7, 9, 12}
+        converted = tuple(kind(a) if i in pointers else ctypes_value(kind, a)
+                          for i, (kind, a) in enumerate(zip(f.argtypes, args, strict=True)))  # type: ignore[attr-defined]
         self._call = lambda: f(*converted)
 
     def __call__(self) -> None:
