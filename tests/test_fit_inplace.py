@@ -1,8 +1,9 @@
 """fit trains in place (nnconv.step) and computes what the public functions compute.
 
 - fit equals, up to rounding, the plain loop of forward, cost, backward and update over the
-  same mini-batches (fit applies α/m to dZ[L] first), in both conventions, for every activation
-  and loss, float32 and float64, with batch sizes that leave a last, smaller mini-batch;
+  same mini-batches (fit adds the bias and updates inside its products), in both conventions,
+  for every activation and loss, float32 and float64, with batch sizes that leave a last,
+  smaller mini-batch;
 - colmajor fit is the exact transpose of rowmajor fit, also for C-contiguous colmajor input;
 - fit leaves the caller's arrays alone and keeps their dtype;
 - every in-place kernel equals its counterpart in nnconv.functions, special values included;

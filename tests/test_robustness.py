@@ -404,7 +404,7 @@ def test_fit_equals_the_public_functions_at_saturated_outputs(output: str, loss:
     trained, _ = R.fit(X, Y, params, [output], loss=loss, learning_rate=0.1)
     AL, caches = R.forward(X, params, [output])
     expected = R.update(params, R.backward(AL, Y, caches, [output], loss), 0.1)
-    for k in params:  # fit applies α/m to dZ[L] first: equal up to rounding
+    for k in params:  # fit updates inside its products: equal up to rounding
         np.testing.assert_allclose(trained[k], expected[k], rtol=1e-12, atol=1e-15)
 
 
