@@ -45,7 +45,9 @@ def numpy_gemm() -> dict[str, Callable[..., None]]:
     if os.environ.get("NNCONV_NUMPY_GEMM") == "0":
         return {}
     numpy_dir = Path(np.__file__).parent
-    for library in sorted([*numpy_dir.parent.glob("numpy.libs/*openblas*"), *numpy_dir.glob(".libs/*openblas*")]):
+    candidates = [*numpy_dir.parent.glob("numpy.libs/*openblas*"), *numpy_dir.glob(".libs/*openblas*"),
+                  *numpy_dir.glob(".dylibs/*openblas*")]  # Linux and Windows wheels; macOS wheels
+    for library in sorted(candidates):
         try:
             blas = ctypes.CDLL(str(library))
         except OSError:
