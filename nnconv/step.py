@@ -223,6 +223,7 @@ class Layer:
         self.activation = activation
         self.g, self.dg = ACTIVATIONS_INTO[activation], DERIVATIVES_INTO[activation]
         self.prev, self.A_prev = prev, A_prev
+
         def rowmajor(a: Array) -> Array:
             """The array as rowmajor holds it: the canonical bytes the products are bound to."""
             return a if example_axis == 0 else a.T
