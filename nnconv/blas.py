@@ -126,13 +126,14 @@ class Product:
             self._buffer = np.empty_like(C)
             return
         (trans_A, lda), (trans_B, ldb) = operand(A), operand(B)
-        args = (ROW_MAJOR, trans_A, trans_B, M, N, K, alpha, A.ctypes.data, lda, B.ctypes.data, ldb,
-                beta, C.ctypes.data, max(1, N))
         # the argument conversions, done once: a call then costs what np.matmul's does
-        pointers = {7, 9, 12}
-        converted = tuple(kind(a) if i in pointers else ctypes_value(kind, a)
-                          for i, (kind, a) in enumerate(zip(f.argtypes, args, strict=True)))  # type: ignore[attr-defined]
-        self._call = lambda: f(*converted)
+        flag, integer, real, pointer = f.argtypes[0], f.argtypes[3], f.argtypes[6], ctypes.c_void_p  # type: ignore[attr-defined]
+        args = (ctypes_value(flag, ROW_MAJOR), ctypes_value(flag, trans_A), ctypes_value(flag, trans_B),
+                ctypes_value(integer, M), ctypes_value(integer, N), ctypes_value(integer, K),
+                ctypes_value(real, alpha), pointer(A.ctypes.data), ctypes_value(integer, lda),
+                pointer(B.ctypes.data), ctypes_value(integer, ldb), ctypes_value(real, beta),
+                pointer(C.ctypes.data), ctypes_value(integer, max(1, N)))
+        self._call = lambda: f(*args)
 
     def __call__(self) -> None:
         """Compute C ← α A B + β C, in place."""

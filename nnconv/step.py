@@ -198,8 +198,8 @@ DERIVATIVES_INTO: dict[str, DerivativeInto] = {
 class Layer:
     """The arrays of layer l for a mini-batch of m examples, in the convention's canonical
     layout: W[l] and b[l] (trained in place), the buffers Z[l], A[l] and dA[l], the kernels
-    g[l] and g[l]', the layer before (None for layer 1), the layer's input A_prev (A[l-1], or
-    the mini-batch for layer 1), dZ (the buffer dZ[l] lands in: Z[l], or dA[l] when g[l] is
+    g[l] and g[l]', the layer before (None for layer 1), the layer's input A_prev (the layer
+    before's A, or the mini-batch X for layer 1), dZ (the buffer dZ[l] lands in: Z[l], or dA[l] when g[l] is
     linear and dZ is dA), and four products bound to these arrays and to the step size α/m
     (:class:`nnconv.blas.Product`), in rowmajor's notation:
 
@@ -216,13 +216,14 @@ class Layer:
     backward: Callable[[], None]
 
     def __init__(self, W: Array, b: Array, Z: Array, A: Array, dA: Array, activation: str,
-                 prev: Layer | None, A_prev: Array, example_axis: int, learning_rate: float) -> None:
+                 prev: Layer | None, X: Array, example_axis: int, learning_rate: float) -> None:
         self.W, self.b = W, b
         self.Z, self.A, self.dA = Z, A, dA
         self.dZ = dA if activation == "linear" else Z  # where DERIVATIVES_INTO[activation] leaves dZ
         self.activation = activation
         self.g, self.dg = ACTIVATIONS_INTO[activation], DERIVATIVES_INTO[activation]
-        self.prev, self.A_prev = prev, A_prev
+        self.prev = prev
+        self.A_prev = A_prev = X if prev is None else prev.A
 
         def rowmajor(a: Array) -> Array:
             """The array as rowmajor holds it: the canonical bytes the products are bound to."""
@@ -287,7 +288,7 @@ class Workspace:
             dA = np.empty(shape, self.dtype, order=self.order) if l < len(activations) else Z
             prev = self._full[-1] if self._full else None
             self._full.append(Layer(W, b, Z, A, dA, check_name("activation", activation, ACTIVATIONS_INTO),
-                                    prev, self._X if prev is None else prev.A, example_axis, learning_rate))
+                                    prev, self._X, example_axis, learning_rate))
         self._by_size: dict[int, list[Layer]] = {batch_size: self._full}
         self._batches: dict[int, tuple[Array, Array]] = {}
 
@@ -319,8 +320,7 @@ class Workspace:
             for f in self._full:
                 prev = layers[-1] if layers else None
                 layers.append(Layer(f.W, f.b, self._head(f.Z, m), self._head(f.A, m), self._head(f.dA, m),
-                                    f.activation, prev, self.batch(m)[0] if prev is None else prev.A,
-                                    self.example_axis, self.learning_rate))
+                                    f.activation, prev, self.batch(m)[0], self.example_axis, self.learning_rate))
             self._by_size[m] = layers
         return layers
 
