@@ -292,8 +292,9 @@ def dropout_backward(dA: npt.ArrayLike, mask: npt.ArrayLike, keep_prob: float) -
     """
     errors.check_dropout_backward(NAME, dA, mask, keep_prob)
     dA, D, keep_prob = as_array(dA), np.asarray(mask), float(keep_prob)
+    dA_prev: Array
     # --8<-- [start:dropout_backward]
-    dA_prev: Array = dA * D / keep_prob
+    dA_prev = dA * D / keep_prob
     # --8<-- [end:dropout_backward]
     return dA_prev
 

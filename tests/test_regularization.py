@@ -8,6 +8,12 @@ differences.
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -316,3 +322,23 @@ def test_bad_l2_and_dropout_inputs_are_refused_clearly(name: str) -> None:
     fails(lambda: nn.dropout_forward(A, 0.5, seed=1, mask=np.ones(A.shape, bool)), ValueError, "not both")
     fails(lambda: nn.dropout_forward(A, 0.5, seed=-1), ValueError, "seed")
     fails(lambda: nn.dropout_forward(A[0], 0.5), nnconv.ShapeError, f"{name}.dropout_forward", "2-D")
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages
+
+
+@pytest.mark.parametrize("page", ["regularization.md", "normalization.md"])
+def test_the_pages_examples_print_what_they_show(page: str) -> None:
+    """Every Python block of the page runs on its own and prints the Output block below it."""
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / page).read_text()
+    blocks = list(re.finditer(r"^( *)```python\n(.*?)^\1```", text, re.S | re.M))
+    outputs = list(re.finditer(r'^( *)``` \{ \.text title="Output" \}\n(.*?)^\1```', text, re.S | re.M))
+    assert len(blocks) == len(outputs) >= 2
+    for block, output in zip(blocks, outputs):
+        assert block.end() < output.start()
+        result = subprocess.run([sys.executable, "-c", textwrap.dedent(block[2])], capture_output=True, text=True,
+                                cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == textwrap.dedent(output[2]), (page, result.stdout)
