@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import colmajor, rowmajor
 from .aliases import CONVENTION_ALIASES, convention
-from .errors import NumericalError, ShapeError
+from .errors import NumericalError, ShapeError, TrainingWarning
 from .functions import ACTIVATIONS, DERIVATIVES, LOSSES
 from .gradcheck import gradient_check
 from .io import load, save
@@ -21,8 +21,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS", "CONVENTION_ALIASES", "DERIVATIVES", "LOSSES", "Array", "BatchNormCache", "Convention",
-    "LayerCache", "LayerNormCache", "NumericalError", "Params", "ShapeError", "colmajor", "convention",
-    "gradient_check", "load", "rowmajor", "save", "transpose", "__version__",
+    "LayerCache", "LayerNormCache", "NumericalError", "Params", "ShapeError", "TrainingWarning", "colmajor",
+    "convention", "gradient_check", "load", "rowmajor", "save", "transpose", "__version__",
 ]
 
 _modules_satisfy_the_protocol: tuple[Convention, Convention] = (rowmajor, colmajor)  # checked by mypy

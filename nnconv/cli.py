@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from typing import TypeVar
@@ -11,6 +12,7 @@ import numpy as np
 
 from . import datasets
 from .aliases import convention
+from .io import check_target, save
 from .layout import transpose
 from .types import Params
 
@@ -43,6 +45,11 @@ def train_both(args: argparse.Namespace, conventions: Sequence[str]) -> int:
         raise ValueError(f"--activations takes one name for all {len(args.hidden)} hidden layers or one "
                          f"per hidden layer; got {len(args.activations)}")
     activations = [*hidden, "softmax" if loss == "ce" else "sigmoid"]
+    if args.save:  # before training, which a bad path would otherwise throw away
+        try:
+            check_target(args.save, "--save")
+        except OSError as error:
+            raise ValueError(str(error)) from None
     print(f"data {args.data}: {len(X_train)} training and {len(X_test)} test examples; "
           f"layers {layer_dims}, activations {activations}, loss {loss}")
     trained: dict[str, Params] = {}
@@ -58,8 +65,6 @@ def train_both(args: argparse.Namespace, conventions: Sequence[str]) -> int:
               f"test accuracy {accuracy(to(labels), Y_test, loss):.2%}")
         trained[conv.NAME] = params
         if args.save:
-            from .io import save
-
             save(args.save, params, conv)
             print(f"saved the {conv.NAME} parameters to {args.save}")
     if len(trained) == 2:
@@ -85,6 +90,9 @@ def train(args: argparse.Namespace) -> int:
 def shapes(args: argparse.Namespace) -> int:
     """Print the shape of every quantity in both conventions, side by side."""
     dims, m = args.layer_dims, args.m
+    if len(dims) < 2:
+        raise ValueError(f"give the sizes n_0 n_1 ... n_L of the input and of every layer, at least two; "
+                         f"got {' '.join(map(str, dims))}")
     L = len(dims) - 1
     rows = [("X = A[0]", (m, dims[0]), "examples"), ("Y", (m, dims[-1]), "labels")]
     for l in range(1, L + 1):
@@ -101,6 +109,40 @@ def shapes(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive_int(text: str) -> int:
+    """An argument that must be an integer of at least 1."""
+    value = integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer; got {text}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """An argument that must be an integer of at least 0."""
+    value = integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer; got {text}")
+    return value
+
+
+def integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer; got {text!r}") from None
+
+
+def positive_number(text: str) -> float:
+    """An argument that must be a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number; got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0; got {text}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``nnconv`` console script."""
     parser = argparse.ArgumentParser(prog="nnconv", description=__doc__)
@@ -108,15 +150,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def training_options(p: argparse.ArgumentParser, epochs: int) -> None:
         p.add_argument("--data", choices=datasets.DATASETS, default="digits")
-        p.add_argument("--hidden", type=int, nargs="*", default=[32], metavar="N",
+        p.add_argument("--hidden", type=positive_int, nargs="*", default=[32], metavar="N",
                        help="hidden layer sizes (default: 32)")
         p.add_argument("--activations", nargs="+", default=["relu"], metavar="NAME",
                        help="the hidden layers' activations: one for all, or one per layer (default: relu);"
                             " the output layer's follows from the data set (softmax or sigmoid)")
-        p.add_argument("--epochs", type=int, default=epochs)
-        p.add_argument("--learning-rate", type=float, default=0.5)
-        p.add_argument("--batch-size", type=int, default=32)
-        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--epochs", type=positive_int, default=epochs)
+        p.add_argument("--learning-rate", type=positive_number, default=0.5)
+        p.add_argument("--batch-size", type=positive_int, default=32)
+        p.add_argument("--seed", type=non_negative_int, default=0)
         p.add_argument("--save", metavar="FILE.npz", help="save the trained parameters")
 
     p = commands.add_parser("demo", help="train on the bundled digits in both conventions")
@@ -128,8 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="rowmajor, colmajor, an alias such as deeplearning.ai, or both (default)")
     p.set_defaults(run=train)
     p = commands.add_parser("shapes", help="the shape of every quantity in both conventions")
-    p.add_argument("layer_dims", type=int, nargs="+", help="n_0 n_1 ... n_L")
-    p.add_argument("--m", type=int, default=128, help="examples per batch (default: 128)")
+    p.add_argument("layer_dims", type=positive_int, nargs="+", help="n_0 n_1 ... n_L")
+    p.add_argument("--m", type=positive_int, default=128, help="examples per batch (default: 128)")
     p.set_defaults(run=shapes)
     from .port.command import add_parser as add_translate_parser
 
@@ -138,9 +180,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except ValueError as error:
+    except ValueError as error:  # a bad argument or input: the message says which
         print(f"nnconv {args.command}: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # a file that cannot be read or written
+        print(f"nnconv {args.command}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"nnconv {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # a defect in nnconv: still a message, not a traceback
+        print(f"nnconv {args.command}: unexpected {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -9,10 +9,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .functions import INIT_METHODS
 from .layout import as_float
 from .types import Array, Params
-
-INIT_METHODS = ("he", "xavier", "normal")
 
 
 def init_weight(

@@ -42,13 +42,14 @@ import functools
 import math
 import numbers
 import threading
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from .functions import ACTIVATIONS, LOSSES
+from .functions import ACTIVATIONS, INIT_METHODS, LOSSES
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -66,6 +67,11 @@ class ShapeError(ValueError):
 class NumericalError(ValueError, FloatingPointError):
     """The arithmetic overflowed or produced NaN from finite inputs (inputs too large, or a
     training run that diverged)."""
+
+
+class TrainingWarning(UserWarning):
+    """A network that ``fit`` can train but that cannot learn anything useful: a softmax
+    output layer of one unit (its output is always 1), or sigmoid outputs with loss ``ce``."""
 
 
 class _Depth(threading.local):
@@ -142,15 +148,21 @@ def _looks_like(conv: str, what: str, fix: str) -> str:
 
 
 def _array(where: str, name: str, a: Any, expected: str, hint: str = "") -> npt.NDArray[Any]:
-    """``a`` as an array, checked: real numbers, 2-D, not empty."""
-    array = _asarray(a)
+    """``a`` as an array, checked: real numbers in native byte order, 2-D, not empty."""
+    array = converted(where, name, a)
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{where}: {name} has dtype {array.dtype}; nnconv computes with real numbers: "
-                         "float32 or float64 (integers and booleans are computed as float)")
+                         f"float32 or float64 (integers and booleans are computed as float){_objects(name, a, array)}")
+    if not array.dtype.isnative:
+        raise ValueError(f"{where}: {name} has dtype {array.dtype.str}, {array.dtype.name} in "
+                         f"{'big' if array.dtype.byteorder == '>' else 'little'}-endian byte order; nnconv "
+                         f"computes in this machine's byte order: pass {name}.astype(np.{array.dtype.name})")
     if array.dtype.kind == "f" and array.dtype not in (np.float32, np.float64):
         raise ValueError(f"{where}: {name} has dtype {array.dtype}; nnconv computes in float32 or "
                          f"float64: pass {name}.astype(np.float32) or {name}.astype(np.float64)")
     if array.ndim != 2:
+        if not isinstance(a, np.ndarray):  # a pandas Series has no reshape
+            hint = hint.replace(f"{name}.reshape", f"np.asarray({name}).reshape")
         extra = f" {hint}" if array.ndim == 1 and hint else ""
         raise ShapeError(f"{where}: {name} must be a 2-D array {expected}; it is {array.ndim}-D with "
                          f"shape {array.shape}.{extra}")
@@ -160,9 +172,54 @@ def _array(where: str, name: str, a: Any, expected: str, hint: str = "") -> npt.
     return array
 
 
+def converted(where: str, name: str, a: Any) -> npt.NDArray[Any]:
+    """``a`` as a NumPy array, for the nnconv function ``where`` that takes it as ``name``.
+
+    A masked array is refused (nnconv would compute with the values under its mask). So is
+    what NumPy cannot convert, such as a ragged list, and a failure in the user's code that
+    the conversion runs (an ``__array__`` method): each a ValueError that names ``where``.
+    """
+    if isinstance(a, np.ma.MaskedArray):
+        raise ValueError(f"{where}: {name} is a masked array (np.ma.MaskedArray); nnconv would compute "
+                         "with the values under its mask as if they were data: pass "
+                         f"{name}.filled(value) to replace them, or keep only the examples without "
+                         "masked values")
+    try:
+        return _asarray(a)
+    except ValueError as error:
+        if isinstance(a, (list, tuple)) and "inhomogeneous" in str(error):
+            lengths = sorted({len(row) for row in a if isinstance(row, (list, tuple, np.ndarray))})
+            raise ValueError(f"{where}: {name} is a ragged list: its rows have different lengths "
+                             f"({', '.join(map(str, lengths))}); an array needs rows of one "
+                             "length") from None
+        raise ValueError(f"{where}: {name} could not be made an array: {error}") from error
+    except Exception as error:  # user code: an __array__ method, a sequence's __getitem__
+        raise ValueError(f"{where}: {name} could not be made an array: converting the "
+                         f"{type(a).__name__} raised {type(error).__name__}: {error}") from error
+
+
 def _asarray(a: Any) -> npt.NDArray[Any]:
     array: npt.NDArray[Any] = a if isinstance(a, np.ndarray) else np.asarray(a)
     return array
+
+
+def _objects(name: str, a: Any, array: npt.NDArray[Any]) -> str:
+    """For an array of Python objects: what it holds and how to convert it (a pandas frame
+    whose columns are not one NumPy dtype becomes one)."""
+    if array.dtype != object:
+        return ""
+    held = sorted({type(x).__name__ for x in array.flat[:10_000]})
+    text = f". It holds Python objects ({', '.join(held)}), not numbers NumPy computes with"
+    dtypes = getattr(a, "dtypes", None)
+    if dtypes is not None and hasattr(dtypes, "items"):
+        columns = [f"{k!r} is {v}" for k, v in dtypes.items() if str(v) not in ("float64", "float32")]
+        text += f": a pandas frame becomes this when its columns differ in dtype ({'; '.join(columns)})"
+    if {"NoneType", "NAType"} & set(held):
+        text += "; fill or drop the missing values (None, pd.NA) first, then"
+    else:
+        text += "; "
+    convert = "{}.to_numpy(dtype=np.float64)" if hasattr(a, "to_numpy") else "np.asarray({}, dtype=np.float64)"
+    return f"{text} pass {convert.format(name)}"
 
 
 def _computed_as(a: npt.NDArray[Any]) -> str:
@@ -210,8 +267,17 @@ def _seed(where: str, seed: Any) -> None:
 
 def _positive_number(where: str, name: str, value: Any) -> None:
     if (not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_))
-            or not math.isfinite(value) or value <= 0):
-        raise ValueError(f"{where}: {name} must be a finite number above 0; got {value!r}")
+            or not _finite_number(value) or value <= 0):
+        shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:20]}... ({len(repr(value))} digits)"
+        raise ValueError(f"{where}: {name} must be a finite number above 0; got {shown}")
+
+
+def _finite_number(value: numbers.Real) -> bool:
+    """``math.isfinite``, also for an integer too large for a float (10**400: False)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _hint(conv: str, name: str, role: str) -> str:
@@ -238,6 +304,11 @@ def _params(where: str, conv: str, params: Any, activations: Sequence[str] | Non
     if not isinstance(params, Mapping):
         raise ValueError(f"{where}: params must be a dict {{'W1': ..., 'b1': ..., ...}}; got "
                          f"{type(params).__name__}")
+    try:  # a mapping of the user's: its methods are user code
+        params = {key: params[key] for key in params}
+    except Exception as error:
+        raise ValueError(f"{where}: reading the {type(params).__name__} params raised "
+                         f"{type(error).__name__}: {error}; pass a dict {{'W1': ..., 'b1': ..., ...}}") from error
     L = 0
     while f"W{L + 1}" in params:
         L += 1
@@ -262,16 +333,33 @@ def _params(where: str, conv: str, params: Any, activations: Sequence[str] | Non
         shape = _shape(conv, "n_{l-1}", "n_l") if key[0] == "W" else _shape(conv, 1, "n_l")
         check = _checked if finite else _array
         arrays[key] = check(where, key, params[key], shape, _hint(conv, key, "bias" if key[0] == "b" else ""))
-    floats = {_computed_as(a) for a in arrays.values()}
-    if len(floats) > 1:
-        raise ValueError(f"{where}: the parameters mix dtypes {sorted(floats)}; they must share one: "
-                         "cast them all, e.g. {k: v.astype(np.float32) for k, v in params.items()}")
+    _one_dtype(where, arrays)
     problem = _chain(conv, arrays, L)
     if problem:
         if _chain(OTHER[conv], arrays, L) is None:
             problem += _looks_like(conv, "parameters", "pass nnconv.transpose(params)")
         raise ShapeError(f"{where}: {problem}")
     return arrays
+
+
+def _one_dtype(where: str, arrays: Mapping[str, npt.NDArray[Any]]) -> None:
+    """Refuse parameters that would compute in more than one dtype, naming each one's dtype."""
+    if len({_computed_as(a) for a in arrays.values()}) < 2:
+        return
+    groups: dict[np.dtype[Any], list[str]] = {}
+    for key, a in arrays.items():
+        groups.setdefault(a.dtype, []).append(key)
+    described = "; ".join(f"{', '.join(keys)} {'is' if len(keys) == 1 else 'are'} {dtype}"
+                          f"{' (computed as float64)' if dtype.kind != 'f' else ''}"
+                          for dtype, keys in groups.items())
+    floats = [dtype for dtype in groups if dtype.kind == "f"]
+    if len(floats) == 1:
+        others = ", ".join(k for dtype, keys in groups.items() if dtype.kind != "f" for k in keys)
+        fix = f"cast {others} with .astype(np.{floats[0]})"
+    else:
+        fix = "cast them all, e.g. {k: v.astype(np.float32) for k, v in params.items()}"
+    raise ValueError(f"{where}: the parameters mix dtypes ({described}); they must share one float "
+                     f"dtype: {fix}")
 
 
 def _chain(conv: str, arrays: Mapping[str, npt.NDArray[Any]], L: int) -> str | None:
@@ -364,8 +452,6 @@ def _probabilities(where: str, name: str, a: npt.NDArray[Any], loss: str) -> Non
 
 
 def check_init_params(conv: str, layer_dims: Any, method: Any, seed: Any, dtype: Any) -> None:
-    from .common import INIT_METHODS
-
     where = f"{conv}.init_params"
     if (isinstance(layer_dims, (str, bytes, Mapping)) or not isinstance(layer_dims, (Sequence, np.ndarray))
             or len(layer_dims) < 2):
@@ -524,7 +610,7 @@ def check_fit(conv: str, X: Any, Y: Any, params: Any, activations: Any, loss: An
               learning_rate: Any, epochs: Any, batch_size: Any, seed: Any, where: str = "") -> None:
     if _nested():
         return
-    where = where or f"{conv}.fit"
+    training, where = not where, where or f"{conv}.fit"
     check_forward(conv, X, params, activations, where)
     _loss(where, loss, activations[-1])
     X = np.asarray(X)
@@ -543,6 +629,22 @@ def check_fit(conv: str, X: Any, Y: Any, params: Any, activations: Any, loss: An
     if batch_size is not None:
         _positive_int(where, "batch_size", batch_size)
     _seed(where, seed)
+    if training:
+        _untrainable(where, activations[-1], n_L, loss)
+
+
+def _untrainable(where: str, output: str, n_L: int, loss: str) -> None:
+    """Warn about an output layer and loss that train nothing useful."""
+    if output == "softmax" and n_L == 1:
+        warnings.warn(f"{where}: a softmax output layer of 1 unit outputs 1 for every example, "
+                      "whatever the weights, so training cannot change what it predicts; for two "
+                      "classes use one 'sigmoid' unit with loss 'bce', or two 'softmax' units with "
+                      "one-hot labels", TrainingWarning, stacklevel=5)
+    elif output == "sigmoid" and loss == "ce":
+        warnings.warn(f"{where}: loss 'ce' with a 'sigmoid' output layer only rewards high outputs "
+                      "where a label is 1 and never penalises them elsewhere, so every output drifts "
+                      "towards 1; use 'softmax' with 'ce' (one class per example), or 'sigmoid' "
+                      "with 'bce' (one yes/no label per unit)", TrainingWarning, stacklevel=5)
 
 
 def check_gradient_check(conv: str, X: Any, Y: Any, params: Any, activations: Any, loss: Any,

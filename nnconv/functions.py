@@ -204,6 +204,9 @@ FUSED: frozenset[tuple[str, str]] = frozenset({("sigmoid", "bce"), ("softmax", "
 and the softmax Jacobian cancel the loss's denominators. Computing it directly is both
 faster and stable when A[L] saturates."""
 
+INIT_METHODS = ("he", "xavier", "normal")
+"""The ways ``init_params`` draws weights (:func:`nnconv.common.init_weight`)."""
+
 
 def check_name(kind: str, name: Any, registry: dict[str, Any] | frozenset[str]) -> str:
     """Return ``name`` if it is in ``registry``, else raise a ValueError listing the valid names."""

@@ -16,13 +16,15 @@ the two conventions exact by keeping *one* memory layout for both:
 
 from __future__ import annotations
 
+import numbers
+from collections import defaultdict
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from .errors import check_transpose
+from .errors import check_transpose, converted
 from .types import Array
 
 T = TypeVar("T")
@@ -69,22 +71,50 @@ def transpose(obj: T) -> T:
     """The involution between the conventions: what one convention holds, as the other holds it.
 
     Arrays are transposed (a 2-D array becomes its ``.T`` view: no copy, and the view has the
-    other convention's canonical layout); dicts, lists, tuples and the caches
+    other convention's canonical layout); other 2-D data (a nested list of numbers, a pandas
+    DataFrame, a torch tensor) is converted with ``np.asarray`` and transposed the same way,
+    so the result is an ndarray. Dicts, lists, tuples, named tuples and the caches
     (:class:`LayerCache`, :class:`~nnconv.types.BatchNormCache`,
-    :class:`~nnconv.types.LayerNormCache`) are transposed item by item; 1-D arrays (such as
+    :class:`~nnconv.types.LayerNormCache`) are transposed item by item; 1-D data (such as
     class labels), scalars, booleans and strings are returned as they are.
-    ``transpose(transpose(x))`` equals ``x``. Arrays of more than two dimensions raise
-    :class:`~nnconv.ShapeError`.
+    ``transpose(transpose(x))`` equals ``x`` for arrays and containers of them. Arrays of
+    more than two dimensions raise :class:`~nnconv.ShapeError`, ragged lists and containers
+    that cannot be rebuilt a ValueError.
     """
     check_transpose(obj)
     if isinstance(obj, np.ndarray):
         return obj.T if obj.ndim == 2 else obj
-    if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # LayerCache and the other caches
-        return type(obj)(*(transpose(a) for a in obj))
     if isinstance(obj, Mapping):
-        return type(obj)({k: transpose(v) for k, v in obj.items()})  # type: ignore[call-arg]
+        return rebuilt(obj, {k: transpose(v) for k, v in obj.items()})
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a named tuple, such as LayerCache
+        return type(obj)(*(transpose(v) for v in obj))
+    if array_data(obj):
+        data = converted("nnconv.transpose", "the data", obj)
+        check_transpose(data)
+        return data.T if data.ndim == 2 else obj  # type: ignore[return-value]
     if isinstance(obj, (list, tuple)):
-        return type(obj)(transpose(v) for v in obj)
+        return rebuilt(obj, [transpose(v) for v in obj])
     return obj
 
 
+def array_data(obj: object) -> bool:
+    """True for array data other than an ndarray: what NumPy converts through the array
+    protocol (a DataFrame, a tensor), and lists or tuples whose items are all lists or tuples
+    of numbers (a matrix written as nested lists; a list of arrays is a container)."""
+    if any(hasattr(obj, protocol) for protocol in ("__array__", "__array_interface__", "__array_struct__")):
+        return True
+    return isinstance(obj, (list, tuple)) and len(obj) > 0 and all(
+        isinstance(row, (list, tuple)) and all(isinstance(x, numbers.Number) for x in row) for row in obj)
+
+
+def rebuilt(container: T, items: Any) -> T:
+    """A container of ``container``'s type holding ``items`` (a dict or a list)."""
+    if isinstance(container, defaultdict):
+        return defaultdict(container.default_factory, items)  # type: ignore[return-value]
+    try:
+        return type(container)(items)  # type: ignore[call-arg]
+    except Exception as error:
+        plain = "dict" if isinstance(items, dict) else "list"
+        raise ValueError(f"nnconv.transpose: cannot rebuild the {type(container).__name__} from the "
+                         f"transposed items ({type(error).__name__}: {error}); pass {plain}(obj) "
+                         "instead") from error

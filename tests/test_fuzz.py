@@ -80,9 +80,11 @@ def flip(obj: Any) -> Any:
 
 
 def attempt(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str, Any]:
-    """("ok", result) or ("error", the ValueError); any other exception, or any warning, fails."""
+    """("ok", result) or ("error", the ValueError); any other exception, or any warning but
+    nnconv.TrainingWarning (fit's documented warning for a network that cannot learn), fails."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.simplefilter("ignore", nnconv.TrainingWarning)
         try:
             return "ok", function(*args, **kwargs)
         except ValueError as error:

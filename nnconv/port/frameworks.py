@@ -19,14 +19,16 @@ inside the functions that use them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ..aliases import convention as lookup
+from ..errors import _activations, _array, converted
 from ..functions import ACTIVATIONS
+from ..layout import as_float
 from ..types import Array, Convention, Params
 
 if TYPE_CHECKING:
@@ -47,14 +49,18 @@ def from_rowmajor(W: npt.ArrayLike, b: npt.ArrayLike, conv: Convention) -> tuple
     return np.array(W, order="C", copy=True), np.array(b, order="C", copy=True)
 
 
-def to_rowmajor(params: Params, conv: Convention) -> list[tuple[Array, Array]]:
-    """The layers of ``params`` as rowmajor (W (n_in, n_out), b (1, n_out)) views, in order."""
+def to_rowmajor(params: Params, conv: Convention, where: str = "nnconv.port") -> list[tuple[Array, Array]]:
+    """The layers of ``params`` as rowmajor (W (n_in, n_out), b (1, n_out)) views, in order.
+    Integers and booleans become float64, as nnconv computes them."""
+    if not isinstance(params, Mapping):
+        raise ValueError(f"{where}: params must be a dict {{'W1': ..., 'b1': ..., ...}}; got "
+                         f"{type(params).__name__}")
     L = len(params) // 2
-    if sorted(params) != sorted(k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}")):
-        raise ValueError(f"params must hold W1, b1, ..., WL, bL; got {sorted(params)}")
+    if sorted(map(str, params)) != sorted(k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}")):
+        raise ValueError(f"params must hold W1, b1, ..., WL, bL; got {sorted(map(str, params))}")
     layers = []
     for l in range(1, L + 1):
-        W, b = np.asarray(params[f"W{l}"]), np.asarray(params[f"b{l}"])
+        W, b = (as_float(_array(where, key, params[key], "of real numbers")) for key in (f"W{l}", f"b{l}"))
         if conv.NAME == "colmajor":
             W, b = W.T, b.T
         if W.ndim != 2 or b.shape != (1, W.shape[1]):
@@ -105,7 +111,8 @@ def to_torch(params: Params, convention: str | Convention, activations: Sequence
     from torch import nn
 
     conv = lookup(convention)
-    layers = to_rowmajor(params, conv)
+    _activations("nnconv.port.to_torch", activations)
+    layers = to_rowmajor(params, conv, "nnconv.port.to_torch")
     if len(activations) != len(layers):
         raise ValueError(f"to_torch: {len(layers)} layers but {len(activations)} activations")
     modules: dict[str, Any] = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU,
@@ -152,7 +159,10 @@ def from_keras(weights: Sequence[npt.ArrayLike], convention: str | Convention) -
     the kernel is the rowmajor W.
     """
     conv = lookup(convention)
-    arrays = [np.asarray(w) for w in weights]
+    if isinstance(weights, (str, bytes, Mapping)) or not isinstance(weights, Iterable):
+        raise ValueError("nnconv.port.from_keras: weights must be the list that model.get_weights() "
+                         f"returns, [kernel1, bias1, kernel2, bias2, ...]; got {type(weights).__name__}")
+    arrays = [converted("nnconv.port.from_keras", f"weights[{i}]", w) for i, w in enumerate(weights)]
     if len(arrays) % 2 or not arrays:
         raise ValueError(f"from_keras: expected [kernel1, bias1, kernel2, bias2, ...]; got {len(arrays)} arrays")
     pairs = list(zip(arrays[::2], arrays[1::2], strict=True))
@@ -168,6 +178,6 @@ def to_keras(params: Params, convention: str | Convention) -> list[Array]:
     stack of Dense layers: kernels (n_in, n_out), biases (n_out,), copied."""
     conv = lookup(convention)
     weights: list[Array] = []
-    for W, b in to_rowmajor(params, conv):
+    for W, b in to_rowmajor(params, conv, "nnconv.port.to_keras"):
         weights += [np.array(W, order="C", copy=True), np.array(b[0], copy=True)]
     return weights
