@@ -460,3 +460,69 @@ def test_gradient_check_and_files(data: st.DataObject) -> None:
             assert_transposed(slots[obj], result)
         else:
             assert isinstance(result, nnconv.ShapeError)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files of realistic size: every bit of every .npy header, and random bits elsewhere
+
+
+def member_spans(raw: bytes, path: str) -> dict[str, tuple[int, int]]:
+    """Where each member's bytes (its .npy header, then its data) lie in the archive."""
+    import zipfile
+
+    spans = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            local = info.header_offset  # 30 bytes of local header, then the name and the extra field
+            start = local + 30 + int.from_bytes(raw[local + 26:local + 28], "little") + int.from_bytes(
+                raw[local + 28:local + 30], "little")
+            spans[info.filename] = (start, start + info.compress_size)
+    return spans
+
+
+def test_every_bit_flip_of_a_realistic_file_is_refused_or_harmless(tmp_path: Any) -> None:
+    """A [784, 128, 10] network (815 KB, five members). Flipping each of the 5 × 128 × 8 = 5120
+    bits of the .npy headers must give a ValueError every time: zipfile checks a member's CRC
+    only when the member is read to its end, so load verifies it first (a flipped bit in the
+    shape (784, 128) used to load a W1 of another shape). Then 1000 random bits anywhere else in
+    the file: each is refused or, in fields that hold no data (a timestamp), loads the same
+    bits. About 8 s on a shared 2-core machine; the file is flipped in place, one byte at a time."""
+    path = str(tmp_path / "mnist.npz")
+    params = R.init_params([784, 128, 10], seed=0)
+    nnconv.save(path, params, "rowmajor")
+    raw = open(path, "rb").read()
+    expected = {k: np.asarray(v).T for k, v in params.items()}
+    headers = []
+    for start, _ in member_spans(raw, path).values():
+        assert raw[start:start + 6] == b"\x93NUMPY"
+        length = 10 + int.from_bytes(raw[start + 8:start + 10], "little")  # version 1.0 header
+        headers += range(start, start + length)
+    rng = np.random.default_rng(0)
+    elsewhere = sorted(set(range(len(raw))) - set(headers))
+    outcomes: Counter[str] = Counter()
+    with open(path, "r+b") as file:
+        def flipped(offset: int, bit: int) -> str:
+            file.seek(offset)
+            file.write(bytes([raw[offset] ^ (1 << bit)]))
+            file.flush()
+            try:
+                loaded = nnconv.load(path, "colmajor")
+            except ValueError as error:
+                assert str(error).startswith(f"nnconv.load: {path!r}"), error
+                return "refused"
+            finally:
+                file.seek(offset)
+                file.write(raw[offset:offset + 1])
+                file.flush()
+            assert loaded.keys() == expected.keys()
+            assert all(loaded[k].tobytes("A") == expected[k].tobytes("A") for k in expected)
+            return "loaded the same bits"
+
+        for offset in headers:
+            for bit in range(8):
+                outcomes[f"header/{flipped(offset, bit)}"] += 1
+        for offset in rng.choice(elsewhere, 1000, replace=False):
+            outcomes[f"elsewhere/{flipped(int(offset), int(rng.integers(8)))}"] += 1
+    COUNTS.update({f"file bit flips/{k}": v for k, v in outcomes.items()})
+    assert len(headers) * 8 == 5120 and outcomes["header/refused"] == 5120
+    assert outcomes["elsewhere/refused"] + outcomes["elsewhere/loaded the same bits"] == 1000
