@@ -24,6 +24,15 @@ What every public function checks (and raises, all subclasses of ValueError):
 - :class:`NumericalError` (also a FloatingPointError): the arithmetic overflowed or produced an
   invalid value although the inputs were finite (inputs too large, or training diverged).
 
+Arrays are converted by :func:`converted`, which refuses a masked array (its mask would be
+ignored), names a ragged list, and turns a failure of the user's own code that the conversion
+runs (an ``__array__`` method, a params mapping's ``__getitem__``) into a ValueError naming the
+function. An array of Python objects (what NumPy makes of a pandas frame whose columns differ in
+dtype) is described by what it holds; data in the other byte order is named as such.
+
+:class:`TrainingWarning` (a UserWarning), from ``fit``: the output layer and loss cannot learn
+anything useful (a softmax of one unit, sigmoid outputs with ``ce``).
+
 dtypes: float32 and float64 are kept; integers and booleans are accepted and computed as
 float. Where parameters are involved the computation runs in the parameters' dtype: data of
 another dtype (X, Y, A_prev, dZ, gradients) is converted to it, and parameters never change

@@ -1,9 +1,10 @@
 """Saving and loading parameters as .npz files that record their convention.
 
 A file holds one array per parameter (W1, b1, ..., WL, bL, as the convention stores them) and a
-string array ``__convention__``. :func:`load` never unpickles, refuses anything that is not
-such a file with a ValueError that says what is wrong, and returns the parameters bit for bit,
-transposed when they were saved in the other convention.
+string array ``__convention__``. :func:`load` never unpickles, verifies every member's checksum
+and declared size before it reads an array, refuses anything that is not such a file with a
+ValueError that says what is wrong, and returns the parameters bit for bit, transposed when
+they were saved in the other convention. :func:`save` leaves nothing behind when it fails.
 """
 
 from __future__ import annotations
