@@ -50,6 +50,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -85,6 +86,9 @@ class TrainingWarning(UserWarning):
 
 class _Depth(threading.local):
     depth = 0
+    trusted = False
+    """Whether the running public call was made by another nnconv function inside a checked
+    call, which has checked its inputs."""
 
 
 _state = _Depth()
@@ -93,20 +97,28 @@ _state = _Depth()
 def public(function: Callable[P, R]) -> Callable[P, R]:
     """Mark a public function: when called from outside nnconv, its checks run and NumPy's
     floating-point errors raise :class:`NumericalError` naming it; when called by another nnconv
-    function (already checked), neither happens."""
+    function (already checked), neither happens.
+
+    "Outside" is decided by the caller's module, not by the depth alone: user code that nnconv
+    runs in the middle of a call (an ``__array__`` method, a params mapping's ``__getitem__``)
+    and that calls nnconv itself gets that call checked like any other."""
     module = function.__module__.rsplit(".", 1)[-1]
     where = f"{module if module in OTHER else 'nnconv'}.{function.__name__}"
 
     @functools.wraps(function)
     def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        trusted = _state.depth > 0 and caller.partition(".")[0] == "nnconv"
+        outer = _state.trusted
         _state.depth += 1
+        _state.trusted = trusted
         try:
-            if _state.depth > 1:
+            if trusted:
                 return function(*args, **kwargs)
             with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
                 return function(*args, **kwargs)
         except FloatingPointError as error:
-            if isinstance(error, NumericalError) or _state.depth > 1:
+            if isinstance(error, NumericalError) or trusted:
                 raise
             raise NumericalError(
                 f"{where}: {error} although the inputs are finite: the values outgrew the "
@@ -114,13 +126,14 @@ def public(function: Callable[P, R]) -> Callable[P, R]:
                 "training diverged") from None
         finally:
             _state.depth -= 1
+            _state.trusted = outer
 
     return checked
 
 
 def _nested() -> bool:
     """True inside a call from another nnconv function: its caller has checked the inputs."""
-    return _state.depth > 1
+    return _state.trusted
 
 
 # ---------------------------------------------------------------------------------------------

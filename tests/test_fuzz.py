@@ -113,6 +113,8 @@ def assert_float_dtypes(result: Any, dtype: Any) -> None:
 
 
 def assert_transposed(row: Any, col: Any) -> None:
+    if isinstance(col, np.ndarray) and not isinstance(row, np.ndarray):
+        row = np.asarray(row)  # 2-D data given as nested lists: transposed as an array
     if isinstance(row, np.ndarray):
         assert isinstance(col, np.ndarray) and row.dtype == col.dtype
         expected = flip(row)  # bit for bit: NaN (kept by transpose) and the sign of zero included

@@ -528,6 +528,21 @@ def test_a_failing_array_hook_or_params_lookup_is_a_value_error_naming_the_funct
         nnconv.save("never.npz", LazyParams(list(P)), conv)
 
 
+class ComputedFeatures:
+    """Data whose ``__array__`` computes its features with nnconv, with a W that does not fit."""
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return R.linear_forward(np.ones((5, 3)), np.ones((4, 2)), np.zeros((1, 2)))
+
+
+def test_a_bad_nnconv_call_from_user_code_inside_an_nnconv_call_is_checked() -> None:
+    """The hook runs inside forward's checks, but its own call to linear_forward comes from
+    user code: it gets linear_forward's message, not NumPy's matmul error."""
+    with pytest.raises(ValueError, match=r"rowmajor.forward: X could not be made an array: "
+                                         r"rowmajor.linear_forward: A_prev has shape \(5, 3\) but W has shape"):
+        R.forward(ComputedFeatures(), R.init_params([2, 1], seed=0), ["sigmoid"])
+
+
 # ---------------------------------------------------------------------------------------------
 # Warnings: networks that train nothing useful
 
