@@ -171,6 +171,8 @@ def _looks_like(conv: str, what: str, fix: str) -> str:
 
 def _array(where: str, name: str, a: Any, expected: str, hint: str = "") -> npt.NDArray[Any]:
     """``a`` as an array, checked: real numbers in native byte order, 2-D, not empty."""
+    if a is None:
+        raise ValueError(f"{where}: {name} is None; it must be a 2-D array {expected}")
     array = converted(where, name, a)
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{where}: {name} has dtype {array.dtype}; nnconv computes with real numbers: "

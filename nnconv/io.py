@@ -69,7 +69,7 @@ def check_target(path: str | os.PathLike[str], where: str) -> str:
     """The folder that a file written to ``path`` goes in, once ``path`` is known to name a
     file in a folder that exists: an empty path is a ValueError, a folder (or a path ending
     in a separator) an IsADirectoryError, a missing folder a FileNotFoundError."""
-    text = os.fspath(path)
+    text = file_name(path, where)
     if not text:
         raise ValueError(f"{where}: the path is empty; give a file name such as 'params.npz'")
     if os.path.isdir(text) or text.endswith((os.sep, "/")):
@@ -79,6 +79,14 @@ def check_target(path: str | os.PathLike[str], where: str) -> str:
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"{where}: the folder {directory!r} does not exist; create it first")
     return directory
+
+
+def file_name(path: Any, where: str) -> str:
+    """``path`` (a str or an os.PathLike) as a str; anything else is a ValueError."""
+    if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
+        raise ValueError(f"{where}: path must be a file name, a str or a pathlib.Path; got "
+                         f"{type(path).__name__}")
+    return os.fspath(path)
 
 
 def load(path: str | os.PathLike[str], convention: str | Convention) -> Params:
@@ -92,7 +100,7 @@ def load(path: str | os.PathLike[str], convention: str | Convention) -> Params:
     :func:`save`. A missing file raises FileNotFoundError.
     """
     name = lookup(convention, "nnconv.load").NAME
-    where = f"nnconv.load: {os.fspath(path)!r}"
+    where = f"nnconv.load: {file_name(path, 'nnconv.load')!r}"
     with open(path, "rb") as file:
         arrays = read_npz(file, where)
     saved = arrays.pop(CONVENTION_KEY, None)

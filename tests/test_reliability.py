@@ -370,6 +370,10 @@ def test_to_torch_computes_integer_parameters_as_float64(conv: str) -> None:
     (lambda: R.fit(*network()[:2], network()[2], (a for a in ACTS)),
      "rowmajor.fit: activations must be a list with one name per layer"),
     (lambda: from_keras([[[1.0, 2.0], [3.0]], [1.0, 2.0]], "rowmajor"), "from_keras: weights[0] is a ragged list"),
+    (lambda: nnconv.port.from_torch(None, "rowmajor"), "nnconv.port.from_torch: expected a torch.nn.Module"),
+    (lambda: nnconv.load(None, "rowmajor"), "nnconv.load: path must be a file name"),
+    (lambda: nnconv.save(3, R.init_params([3, 2], seed=0), "rowmajor"), "nnconv.save: path must be a file name"),
+    (lambda: R.cost(np.full((2, 1), 0.5), None), "rowmajor.cost: Y is None; it must be a 2-D array"),
 ])
 def test_argument_mistakes_in_the_port_functions_are_value_errors(call: Callable[[], Any], message: str) -> None:
     pytest.importorskip("torch")

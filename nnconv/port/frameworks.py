@@ -88,6 +88,8 @@ def from_torch(module: torch.nn.Module, convention: str | Convention) -> Params:
     import torch
 
     conv = lookup(convention)
+    if not isinstance(module, torch.nn.Module):
+        raise ValueError(f"nnconv.port.from_torch: expected a torch.nn.Module; got {type(module).__name__}")
     layers = []
     for layer in module.modules():
         if isinstance(layer, torch.nn.Linear):
