@@ -93,7 +93,9 @@ def load(path: str | os.PathLike[str], convention: str | Convention) -> Params:
     """Read parameters written by :func:`save`, in ``convention``.
 
     Parameters saved in the other convention are transposed (``.T`` views, the canonical
-    layout of ``convention``), bit for bit. Nothing in the file is trusted before it is
+    layout of ``convention``), bit for bit; arrays stored in the other byte order (a file
+    written on a big-endian machine) come back in this machine's, the same values. Nothing in
+    the file is trusted before it is
     verified (:func:`read_npz`): every member's checksum, and the size that its header
     declares. Never unpickles: a file that holds Python objects is refused with a
     ValueError, as is a truncated or corrupt file, or one that was not written by
@@ -183,4 +185,6 @@ def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, where: str) -
                              f"{dtype} ({declared} bytes) but holds {member.file_size - stream.tell()}")
         stream.seek(0)
         array: npt.NDArray[Any] = np.lib.format.read_array(stream, allow_pickle=False)
-        return array
+    if not array.dtype.isnative:  # written on a big-endian machine: the same values, in this one's order
+        array = array.astype(array.dtype.newbyteorder("="))
+    return array

@@ -112,6 +112,18 @@ def test_a_member_declared_larger_than_deflate_can_produce_is_refused(tmp_path: 
         nnconv.load(path, "rowmajor")
 
 
+@pytest.mark.parametrize("dtype", [">f8", ">f4"])
+def test_a_file_written_on_a_big_endian_machine_loads_in_native_byte_order(tmp_path: Any, dtype: str) -> None:
+    params = R.init_params([4, 3, 2], seed=0, dtype=np.dtype(dtype).newbyteorder("="))
+    np.savez(tmp_path / "p.npz", **{k: v.astype(dtype) for k, v in params.items()},
+             __convention__=np.array("rowmajor"))
+    loaded = nnconv.load(tmp_path / "p.npz", "colmajor")
+    for key, value in params.items():
+        assert loaded[key].dtype == value.dtype and loaded[key].dtype.isnative
+        assert np.array_equal(loaded[key], value.T)
+    R.forward(np.ones((2, 4), dtype=params["W1"].dtype), transpose(loaded), ["relu", "sigmoid"])
+
+
 # ---------------------------------------------------------------------------------------------
 # 2. Masked arrays are refused wherever data enters
 
