@@ -71,7 +71,7 @@ def transpose(obj: T) -> T:
     """The involution between the conventions: what one convention holds, as the other holds it.
 
     Arrays are transposed (a 2-D array becomes its ``.T`` view: no copy, and the view has the
-    other convention's canonical layout); other 2-D data (a nested list of numbers, a pandas
+    other convention's canonical layout); other 2-D data (a list of lists of numbers, a pandas
     DataFrame, a torch tensor) is converted with ``np.asarray`` and transposed the same way,
     so the result is an ndarray. Dicts, lists, tuples, named tuples and the caches
     (:class:`LayerCache`, :class:`~nnconv.types.BatchNormCache`,
@@ -99,12 +99,13 @@ def transpose(obj: T) -> T:
 
 def array_data(obj: object) -> bool:
     """True for array data other than an ndarray: what NumPy converts through the array
-    protocol (a DataFrame, a tensor), and lists or tuples whose items are all lists or tuples
-    of numbers (a matrix written as nested lists; a list of arrays is a container)."""
+    protocol (a DataFrame, a tensor), and a list whose items are all lists of numbers (a
+    matrix written as nested lists). A tuple, such as the arguments of a call, and a list of
+    arrays are containers."""
     if any(hasattr(obj, protocol) for protocol in ("__array__", "__array_interface__", "__array_struct__")):
         return True
-    return isinstance(obj, (list, tuple)) and len(obj) > 0 and all(
-        isinstance(row, (list, tuple)) and all(isinstance(x, numbers.Number) for x in row) for row in obj)
+    return isinstance(obj, list) and len(obj) > 0 and all(
+        isinstance(row, list) and all(isinstance(x, numbers.Number) for x in row) for row in obj)
 
 
 def rebuilt(container: T, items: Any) -> T:
