@@ -729,7 +729,7 @@ def _keep_prob(where: str, keep_prob: Any) -> None:
 
 def _mask(where: str, conv: str, mask: Any, ref_name: str, ref: npt.NDArray[Any]) -> None:
     """A dropout mask: boolean (True = kept), shaped like ``ref``."""
-    array = _asarray(mask)
+    array = converted(where, "mask", mask)
     if array.dtype != np.bool_:
         fix = " (it holds 0 and 1: pass mask.astype(bool))" if array.size and np.isin(array, (0, 1)).all() else ""
         raise ValueError(f"{where}: mask has dtype {array.dtype}; a dropout mask is boolean, True where "

@@ -141,6 +141,10 @@ MASKED_CALLS: dict[str, tuple[str, str, Callable[[str, Any, Any, Any], Any]]] = 
     "a masked weight": ("{conv}.forward", "W1", lambda c, to, X, Y, P: CONVENTIONS[c].forward(
         to(X), {**to(P), "W1": masked(to(P["W1"]))}, ACTS)),
     "cost AL": ("{conv}.cost", "AL", lambda c, to, X, Y, P: CONVENTIONS[c].cost(masked(to(Y * 0.5)), to(Y))),
+    "dropout_forward A": ("{conv}.dropout_forward", "A", lambda c, to, X, Y, P: CONVENTIONS[c].dropout_forward(
+        masked(to(X)), 0.5, seed=0)),
+    "a masked dropout mask": ("{conv}.dropout_forward", "mask", lambda c, to, X, Y, P: CONVENTIONS[c].dropout_forward(
+        to(X), 0.5, mask=masked(to(X > 0)))),
     "gradient_check X": ("nnconv.gradient_check", "X", lambda c, to, X, Y, P: nnconv.gradient_check(
         c, masked(to(X)), to(Y), to(P), ACTS)),
     "save": ("nnconv.save", "W2", lambda c, to, X, Y, P: nnconv.save(
