@@ -292,8 +292,7 @@ def _seed(where: str, seed: Any) -> None:
 def _positive_number(where: str, name: str, value: Any) -> None:
     if (not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_))
             or not _finite_number(value) or value <= 0):
-        shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:20]}... ({len(repr(value))} digits)"
-        raise ValueError(f"{where}: {name} must be a finite number above 0; got {shown}")
+        raise ValueError(f"{where}: {name} must be a finite number above 0; got {_shown(value)}")
 
 
 def _finite_number(value: numbers.Real) -> bool:
@@ -302,6 +301,12 @@ def _finite_number(value: numbers.Real) -> bool:
         return math.isfinite(value)
     except OverflowError:
         return False
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, shortened when it is a number of many digits."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}... ({len(text.lstrip('-'))} digits)"
 
 
 def _hint(conv: str, name: str, role: str) -> str:
@@ -698,8 +703,8 @@ def check_stored_params(where: str, conv: str, params: Any) -> dict[str, npt.NDA
 def _number(where: str, name: str, value: Any, inside: Callable[[float], bool], interval: str) -> None:
     """``value`` checked to be a finite real number for which ``inside`` holds."""
     if (not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_))
-            or not math.isfinite(value) or not inside(float(value))):
-        raise ValueError(f"{where}: {name} must be a number in {interval}; got {value!r}")
+            or not _finite_number(value) or not inside(float(value))):
+        raise ValueError(f"{where}: {name} must be a number in {interval}; got {_shown(value)}")
 
 
 def check_l2(where: str, l2: Any) -> None:

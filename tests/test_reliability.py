@@ -361,6 +361,22 @@ def test_a_learning_rate_too_large_for_a_float_is_a_value_error(conv: str) -> No
         CONVENTIONS[conv].update(to(P), {f"d{k}": v for k, v in to(P).items()}, -(10**400))
 
 
+@pytest.mark.parametrize(("name", "call"), [
+    ("l2", lambda n: R.backward(np.full((4, 2), 0.5), np.ones((4, 2)),
+                                R.forward(np.ones((4, 3)), R.init_params([3, 2], seed=0), ["sigmoid"])[1],
+                                ["sigmoid"], l2=n)),
+    ("l2", lambda n: nnconv.gradient_check("rowmajor", np.ones((4, 3)), np.ones((4, 2)),
+                                           R.init_params([3, 2], seed=0), ["sigmoid"], l2=n)),
+    ("keep_prob", lambda n: R.dropout_forward(np.ones((4, 3)), n)),
+    ("momentum", lambda n: R.batchnorm_forward(np.ones((4, 3)), np.ones((1, 3)), np.zeros((1, 3)), momentum=n)),
+    ("epsilon", lambda n: nnconv.gradient_check("rowmajor", np.ones((4, 3)), np.ones((4, 2)),
+                                                R.init_params([3, 2], seed=0), ["sigmoid"], epsilon=-n)),
+])
+def test_every_number_too_large_for_a_float_is_a_value_error(name: str, call: Callable[[int], Any]) -> None:
+    with pytest.raises(ValueError, match=rf"{name} must be .*; got -?10000000000000000000?\.\.\. \(401 digits\)"):
+        call(10**400)
+
+
 @pytest.mark.parametrize("conv", ["rowmajor", "colmajor"])
 def test_to_torch_computes_integer_parameters_as_float64(conv: str) -> None:
     torch = pytest.importorskip("torch")
