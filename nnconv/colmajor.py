@@ -267,6 +267,9 @@ def fit(
     batch_size: int | None = None,
     seed: int | None = None,
     progress: bool = False,
+    optimizer: str = "sgd",
+    l2: float = 0.0,
+    keep_prob: float = 1.0,
 ) -> tuple[Params, list[float]]:
     """Mini-batch gradient descent; returns the trained parameters and the cost of each epoch.
 
@@ -283,14 +286,16 @@ def fit(
     end of that epoch. The same ``seed`` gives the
     bitwise transpose of the other convention's ``fit``.
     """
-    errors.check_fit(NAME, X, Y, params, activations, loss, learning_rate, epochs, batch_size, seed)
+    errors.check_fit(NAME, X, Y, params, activations, loss, learning_rate, epochs, batch_size, seed,
+                     optimizer=optimizer, l2=l2, keep_prob=keep_prob)
     X, Y = in_order(X, "F"), in_order(Y, "F")  # the canonical layout, fast
     X, Y = as_array(X, like=params["W1"]), as_array(Y, like=params["W1"])
     m = X.shape[EXAMPLE_AXIS]
     batch_size = m if batch_size is None else batch_size
     alpha = float(learning_rate)  # a Python float keeps float32 arrays float32
-    net = Workspace(X, Y, params, activations, loss, min(batch_size, m), EXAMPLE_AXIS, alpha)
     rng = np.random.default_rng(seed)
+    net = Workspace(X, Y, params, activations, loss, min(batch_size, m), EXAMPLE_AXIS, alpha,
+                    optimizer, float(l2), float(keep_prob), rng)
     history: list[float] = []
     for _ in epochs_with_progress(epochs, history, progress):
         order = rng.permutation(m) if batch_size < m else None
@@ -326,7 +331,11 @@ def _train_step(X: Array, Y: Array, net: Workspace) -> float:
         np.copyto(layer.Z, layer.b)                     # Z = b 1ᵀ: b in every column
         layer.forward()                                 # Z = W A_prev + Z  (= W A_prev + b)
         A = layer.g(layer.Z, FEATURE_AXIS, layer.A)     # A = g(Z)
+        if layer.mask is not None:                      # hidden layer, dropout: the next layer reads
+            net.dropout(layer, A)                       # A ∘ D / keep_prob, D = (U < keep_prob)
     J = np.add.reduce(net.loss(A, Y), axis=None) / m    # J = (1/m) Σ L, as np.sum reduces
+    if net.l2:
+        J += net.l2 / (2 * m) * net.squared_weights()   # J += (λ/2m) Σ ‖W[l]‖²
     output = layers[-1]
     if net.fused:
         dZ = np.subtract(A, Y, out=output.Z)            # dZ[L] = A[L] − Y
@@ -336,10 +345,13 @@ def _train_step(X: Array, Y: Array, net: Workspace) -> float:
             np.copyto(output.dZ, dZ)
     for layer in reversed(layers):
         layer.backward()                                # dA[l-1] = Wᵀ dZ, W before its update (l > 1)
-        layer.update()                                  # W ← W − (α/m) dZ A_prevᵀ  (= W − α dW)
-        layer.update_bias()                             # b ← b − (α/m) dZ 1  (= b − α db)
+        layer.update()                                  # W ← (1 − αλ/m) W − (α/m) dZ A_prevᵀ  (= W − α dW),
+        layer.update_bias()                             # b ← b − (α/m) dZ 1; or dW, db for the optimizer
         prev = layer.prev
-        if prev is not None:                            # dZ[l-1] = dA[l-1] ∘ g'(Z[l-1])
-            prev.dg(prev.dA, prev.Z, layer.A_prev, FEATURE_AXIS, prev.Z)
+        if prev is not None:
+            if prev.mask is not None:                   # dA[l-1] ← dA[l-1] ∘ D / keep_prob
+                net.dropout_backward(prev)
+            prev.dg(prev.dA, prev.Z, prev.A, FEATURE_AXIS, prev.Z)  # dZ[l-1] = dA[l-1] ∘ g'(Z[l-1])
+    net.optimizer_step(m)                               # momentum, RMSprop, Adam: θ ← θ − … (nothing for sgd)
     return float(J)
 # --8<-- [end:train_step]
