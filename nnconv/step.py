@@ -399,8 +399,7 @@ class Workspace:
             self.scratch = np.empty_like(self.theta)
             self.grads = {f"d{k}": W for k, W in self._views(self.gradient, {k: np.shape(params[k])
                                                                              for k in weights_first}, L).items()}
-            self.state = {key: np.zeros_like(self.theta) for key in STATE_KEYS[self.optimizer] if key != "t"}
-            self.state["t"] = 0
+            self.state = {key: 0 if key == "t" else np.zeros_like(self.theta) for key in STATE_KEYS[self.optimizer]}
         self._buffers: list[tuple[Array, ...]] = []  # per layer: Z, A, dA, and with dropout out, mask, draw
         for l, activation in enumerate(activations, start=1):
             check_name("activation", activation, ACTIVATIONS_INTO)
