@@ -14,14 +14,12 @@ shape in each, and colmajor's results are rowmajor's, transposed, bit for bit.
 
 The update equations, with g the gradient of a parameter θ and α the learning rate:
 
-=============  =====================================================================
-``sgd``        θ ← θ − α g
-``momentum``   ``form="ema"``: v ← βv + (1 − β) g (deeplearning.ai); ``form="sum"``: v ← βv + g
-               (PyTorch's ``SGD(momentum=β)``); then θ ← θ − α v
-``rmsprop``    s ← βs + (1 − β) g²;  θ ← θ − α g / (√s + ε)
-``adam``       t ← t + 1;  v ← β₁v + (1 − β₁) g;  s ← β₂s + (1 − β₂) g²;
-               v̂ = v / (1 − β₁ᵗ);  ŝ = s / (1 − β₂ᵗ);  θ ← θ − α v̂ / (√ŝ + ε)
-=============  =====================================================================
+- ``sgd``: θ ← θ − α g;
+- ``momentum``: v ← βv + (1 − β) g with ``form="ema"`` (deeplearning.ai), v ← βv + g with
+  ``form="sum"`` (PyTorch's ``SGD(momentum=β)``); then θ ← θ − α v;
+- ``rmsprop``: s ← βs + (1 − β) g², then θ ← θ − α g / (√s + ε);
+- ``adam``: t ← t + 1, v ← β₁v + (1 − β₁) g, s ← β₂s + (1 − β₂) g², v̂ = v / (1 − β₁ᵗ),
+  ŝ = s / (1 − β₂ᵗ), then θ ← θ − α v̂ / (√ŝ + ε).
 
 The two forms of momentum are the same trajectory when the sum form's learning rate is
 (1 − β) times the ema form's. CS231n's velocity is −α times the sum form's v.

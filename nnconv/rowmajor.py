@@ -276,10 +276,18 @@ def fit(
     of epoch e's mini-batch costs, each taken before its update. The arrays passed in are
     never modified.
 
+    ``optimizer`` ("sgd", "momentum", "rmsprop" or "adam") updates with the function of that
+    name in :mod:`nnconv.optim`, with its default hyperparameters. ``l2`` = λ adds
+    (λ/2m) Σ_l ‖W[l]‖² to each mini-batch's cost (``history`` is this regularised cost) and
+    (λ/m) W[l] to each dW[l]; biases are not penalised. ``keep_prob`` < 1 applies inverted
+    dropout to the hidden layers: A[l] ← A[l] ∘ D / keep_prob and dA[l] ← dA[l] ∘ D / keep_prob
+    with D = ``rng.random((m, n_l)) < keep_prob``, drawn from the same generator after the
+    epoch's shuffle, layer by layer, in rowmajor's orientation.
+
     The inputs are checked once; the training runs in place on one copy of the parameters
     (:mod:`nnconv.step`), adding the bias and applying the update inside the matrix products
-    (see ``_train_step``), so the result equals the loop of the public functions up to
-    rounding. A run whose cost or parameters stop being finite raises NumericalError at the
+    (see ``_train_step``), so the result equals the loop of the public functions (and of
+    :mod:`nnconv.optim`) up to rounding. A run whose cost or parameters stop being finite raises NumericalError at the
     end of that epoch. The same ``seed`` gives the
     bitwise transpose of the other convention's ``fit``.
     """
@@ -310,7 +318,7 @@ def fit(
 
 # --8<-- [start:train_step]
 def _train_step(X: Array, Y: Array, net: Workspace) -> float:
-    """One step of gradient descent on the mini-batch X (m, n_0), Y (m, n_L), in place on ``net``'s
+    """One training step on the mini-batch X (m, n_0), Y (m, n_L), in place on ``net``'s
     parameters; returns the cost J before the update. X and Y are ``net``'s mini-batch: the
     arrays its first layer's products are bound to.
 
@@ -318,9 +326,14 @@ def _train_step(X: Array, Y: Array, net: Workspace) -> float:
     preallocated arrays (:mod:`nnconv.step`), with the update moved into the backward pass:
     each layer's parameters are updated, once dA[l-1] has used the old W, inside the products
     that compute α dW and α db (BLAS's C ← αAB + βC, :mod:`nnconv.blas`, with α/m as its α).
-    The bias is added inside the forward product the same way. The result equals the loop of
-    the public functions up to rounding; colmajor's bits stay rowmajor's, transposed. dA[0] is
-    not computed: no parameter needs it. The caller checked the inputs.
+    The bias is added inside the forward product the same way, and the L2 term (λ/m) W rides
+    on the update product's β: W ← (1 − αλ/m) W − (α/m) A_prevᵀ dZ. With momentum, RMSprop or
+    Adam the products write dW and db into ``net``'s flat gradient buffer instead, and
+    ``net.optimizer_step`` applies the optimizer after the backward pass. With dropout, each
+    hidden layer's mask D is drawn in the forward pass and applied to dA[l] on the way back.
+    The result equals the loop of the public functions up to rounding; colmajor's bits stay
+    rowmajor's, transposed. dA[0] is not computed: no parameter needs it. The caller checked
+    the inputs.
     """
     m = X.shape[EXAMPLE_AXIS]
     layers = net.layers(m)
