@@ -13,6 +13,7 @@ transpose across conventions, and its checks.
 
 from __future__ import annotations
 
+import tracemalloc
 from typing import Any
 
 import numpy as np
@@ -189,3 +190,34 @@ def test_fit_refuses_bad_optimizer_l2_and_keep_prob(conv: Any) -> None:
         with pytest.raises(ValueError) as info:
             conv.fit(X, Y, P, acts, loss="ce", **kwargs)
         assert message in str(info.value) and f"{conv.NAME}.fit" in str(info.value), str(info.value)
+
+
+def peak_memory_of_fit(conv: Any, **kwargs: Any) -> int:
+    dims, m, acts = [784, 256, 128, 10], 128, ["relu", "relu", "softmax"]
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((m, dims[0])).astype(np.float32)
+    Y = targets(rng, m, dims[-1], "ce", np.float32)
+    P = R.init_params(dims, seed=0, dtype=np.float32)
+    if conv is C:
+        X, Y, P = nnconv.transpose((X, Y, P))
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        conv.fit(X, Y, P, acts, loss="ce", learning_rate=0.01, epochs=2, batch_size=64, seed=0, **kwargs)
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("conv", [R, C], ids=["rowmajor", "colmajor"])
+def test_optimizers_and_dropout_add_their_buffers_and_nothing_per_step(conv: Any) -> None:
+    """Adam adds four arrays of the parameters' size (gradient, scratch, v, s) to plain SGD's
+    peak; dropout adds per hidden unit and example a float64 draw, a float32 mask and the
+    dropped-out A. Anything allocated per step would show above these."""
+    params = 4 * (784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10)
+    sgd = peak_memory_of_fit(conv)
+    assert peak_memory_of_fit(conv, optimizer="adam") - sgd <= 4 * params * 1.02 + 65536
+    assert peak_memory_of_fit(conv, optimizer="adam", l2=0.1) - sgd <= 4 * params * 1.02 + 65536
+    dropout = 64 * (256 + 128) * (8 + 4 + 4)
+    assert peak_memory_of_fit(conv, keep_prob=0.8) - sgd <= dropout * 1.02 + 65536
