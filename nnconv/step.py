@@ -27,6 +27,10 @@ Kernels:
 
 Both return the array that holds the result, which is ``out`` except for ``linear``, whose
 A is Z and whose dZ is dA, as in :mod:`nnconv.functions`.
+
+- ``draw_mask`` and ``dropout``: inverted dropout's mask D = (U < keep_prob) and A ∘ D / keep_prob.
+- ``STEPS_INTO[name](θ, g, state, T, learning_rate)``: momentum, RMSprop and Adam on flat
+  buffers, the operations of their namesakes in :mod:`nnconv.optim` in the same order.
 """
 
 from __future__ import annotations
