@@ -178,18 +178,17 @@ def test_fit_refuses_bad_optimizer_l2_and_keep_prob(conv: Any) -> None:
     X, Y, P, acts = problem(["relu"], "softmax", "ce", np.float64)
     if conv is C:
         X, Y, P = nnconv.transpose((X, Y, P))
-    cases: list[tuple[dict[str, Any], str]] = [
-        ({"optimizer": "adagrad"}, "unknown optimizer 'adagrad'; valid: 'sgd', 'momentum', 'rmsprop', 'adam'"),
-        ({"optimizer": None}, "unknown optimizer None"),
-        ({"l2": -0.1}, "l2 (the weight λ"), ({"l2": float("inf")}, "must be a finite number >= 0"),
-        ({"l2": "0.1"}, "got '0.1'"),
-        ({"keep_prob": 0.0}, "keep_prob"), ({"keep_prob": 1.2}, "must be in (0, 1]"),
-        ({"keep_prob": float("nan")}, "keep_prob"), ({"keep_prob": True}, "keep_prob"),
+    cases: list[tuple[dict[str, Any], list[str]]] = [  # what the message must name: the keyword and the value
+        ({"optimizer": "adagrad"}, ["unknown optimizer 'adagrad'", "'sgd', 'momentum', 'rmsprop', 'adam'"]),
+        ({"optimizer": None}, ["unknown optimizer None"]),
+        ({"l2": -0.1}, ["l2", "-0.1"]), ({"l2": float("inf")}, ["l2", "inf"]), ({"l2": "0.1"}, ["l2", "'0.1'"]),
+        ({"keep_prob": 0.0}, ["keep_prob", "(0, 1]", "0.0"]), ({"keep_prob": 1.2}, ["keep_prob", "1.2"]),
+        ({"keep_prob": float("nan")}, ["keep_prob", "nan"]), ({"keep_prob": True}, ["keep_prob", "True"]),
     ]
-    for kwargs, message in cases:
+    for kwargs, names in cases:
         with pytest.raises(ValueError) as info:
             conv.fit(X, Y, P, acts, loss="ce", **kwargs)
-        assert message in str(info.value) and f"{conv.NAME}.fit" in str(info.value), str(info.value)
+        assert all(name in str(info.value) for name in [f"{conv.NAME}.fit", *names]), str(info.value)
 
 
 def peak_memory_of_fit(conv: Any, **kwargs: Any) -> int:
