@@ -54,12 +54,13 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, get_args
 
 import numpy as np
 import numpy.typing as npt
 
 from .functions import ACTIVATIONS, INIT_METHODS, LOSSES
+from .types import Optimizer
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -287,6 +288,12 @@ def _positive_int(where: str, name: str, value: Any) -> None:
 def _seed(where: str, seed: Any) -> None:
     if seed is not None and (not _integer(seed) or seed < 0):
         raise ValueError(f"{where}: seed must be None or a non-negative integer; got {seed!r}")
+
+
+def _real(value: Any) -> bool:
+    """Whether ``value`` is a finite real number (not a bool)."""
+    return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+            and _finite_number(value))
 
 
 def _positive_number(where: str, name: str, value: Any) -> None:
@@ -636,7 +643,8 @@ def check_update(conv: str, params: Any, grads: Any, learning_rate: Any) -> None
 
 
 def check_fit(conv: str, X: Any, Y: Any, params: Any, activations: Any, loss: Any,
-              learning_rate: Any, epochs: Any, batch_size: Any, seed: Any, where: str = "") -> None:
+              learning_rate: Any, epochs: Any, batch_size: Any, seed: Any, where: str = "", *,
+              optimizer: Any = "sgd", l2: Any = 0.0, keep_prob: Any = 1.0) -> None:
     if _nested():
         return
     training, where = not where, where or f"{conv}.fit"
@@ -658,6 +666,9 @@ def check_fit(conv: str, X: Any, Y: Any, params: Any, activations: Any, loss: An
     if batch_size is not None:
         _positive_int(where, "batch_size", batch_size)
     _seed(where, seed)
+    _name(where, "optimizer", optimizer, get_args(Optimizer))
+    check_l2(where, l2)
+    _keep_prob(where, keep_prob)
     if training:
         _untrainable(where, activations[-1], n_L, loss)
 
