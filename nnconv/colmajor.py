@@ -33,7 +33,11 @@ from . import common, errors
 from .common import dropout_mask, epochs_with_progress, init_weight, output_loss
 from .errors import public
 from .functions import ACTIVATIONS, DERIVATIVES, FUSED, LOSS_DERIVATIVES, LOSSES, check_name
+
+# --8<-- [start:as_array]
 from .layout import as_colmajor as as_array
+
+# --8<-- [end:as_array]
 from .layout import matmul
 from .step import Workspace, in_order
 from .types import Array, BatchNormCache, LayerCache, LayerNormCache, Params
@@ -46,10 +50,14 @@ __all__ = [
 ]
 
 NAME = "colmajor"
+# --8<-- [start:example_axis]
 EXAMPLE_AXIS = 1
 """Examples are columns."""
+# --8<-- [end:example_axis]
+# --8<-- [start:feature_axis]
 FEATURE_AXIS = 0
 """Features (units) are rows."""
+# --8<-- [end:feature_axis]
 
 
 @public
@@ -111,16 +119,16 @@ def forward(
     ``(A_prev, W, b, Z)`` per layer, ``caches[l-1]`` for layer l.
     """
     errors.check_forward(NAME, X, params, activations)
+    # --8<-- [start:forward]
     A = as_array(X, like=params["W1"])
     caches = []
-    # --8<-- [start:forward]
     for l, activation in enumerate(activations, start=1):
         A_prev, W, b = A, as_array(params[f"W{l}"]), as_array(params[f"b{l}"])
         Z = linear_forward(A_prev, W, b)
         A = activation_forward(Z, activation)
         caches.append(LayerCache(A_prev, W, b, Z))
-    # --8<-- [end:forward]
     return A, caches
+    # --8<-- [end:forward]
 
 
 @public
@@ -139,8 +147,8 @@ def cost(
     l2 = float(l2)  # a Python float keeps float32 arrays float32
     loss_fn = LOSSES[check_name("loss", loss, LOSSES)]
     AL, Y = as_array(AL), as_array(Y, like=AL)
-    m = AL.shape[EXAMPLE_AXIS]
     # --8<-- [start:cost]
+    m = AL.shape[EXAMPLE_AXIS]
     J = np.sum(loss_fn(AL, Y)) / m
     # --8<-- [end:cost]
     if l2 and params is not None:
@@ -192,8 +200,8 @@ def linear_backward(
     """
     errors.check_linear_backward(NAME, dZ, A_prev, W)
     dZ, A_prev, W = as_array(dZ, like=W), as_array(A_prev, like=W), as_array(W)
-    m = A_prev.shape[EXAMPLE_AXIS]
     # --8<-- [start:linear_backward]
+    m = A_prev.shape[EXAMPLE_AXIS]
     dW = matmul(dZ, A_prev.T) / m
     db = np.sum(dZ, axis=EXAMPLE_AXIS, keepdims=True) / m
     dA_prev = matmul(W.T, dZ)
@@ -227,9 +235,9 @@ def backward(
     errors.check_l2(f"{NAME}.backward", l2)
     l2 = float(l2)  # a Python float keeps float32 arrays float32
     AL, Y = as_array(AL), as_array(Y, like=AL)
+    # --8<-- [start:backward]
     grads: Params = {}
     L, output, m = len(caches), activations[-1], AL.shape[EXAMPLE_AXIS]
-    # --8<-- [start:backward]
     dZ: Array
     if (output, loss) in FUSED:
         dZ = AL - Y

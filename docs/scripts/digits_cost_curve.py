@@ -12,63 +12,62 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+# --8<-- [start:setup]
 import numpy as np
 
-import nnconv
-from nnconv import colmajor, datasets, rowmajor
+from nnconv import colmajor, datasets, rowmajor, transpose
 
-HERE = Path(__file__).resolve().parent
 LAYER_DIMS = [64, 32, 10]
 ACTIVATIONS = ["relu", "softmax"]
 EPOCHS, LEARNING_RATE, BATCH_SIZE, SEED = 30, 0.5, 32, 0
+# --8<-- [end:setup]
+HERE = Path(__file__).resolve().parent
 
 
-def train_rowmajor(X: Any, Y: Any) -> tuple[dict[str, Any], list[float]]:
+# --8<-- [start:rowmajor_loop]
+def train_rowmajor(X, Y):
     """Mini-batch gradient descent on X (m, 64), Y (m, 10): one example per row."""
     nn, activations = rowmajor, ACTIVATIONS
-    learning_rate, batch_size = LEARNING_RATE, BATCH_SIZE
-    # --8<-- [start:rowmajor_loop]
-    params = nn.init_params([64, 32, 10], seed=0)  # W1 (64, 32), b1 (1, 32), W2 (32, 10), b2 (1, 10)
-    rng = np.random.default_rng(0)
-    m = X.shape[0]                                 # examples are rows
+    params = nn.init_params(LAYER_DIMS, seed=SEED)  # W1 (64, 32), b1 (1, 32), W2 (32, 10), b2 (1, 10)
+    rng = np.random.default_rng(SEED)
+    m = X.shape[0]                                  # examples are rows
     history = []
     for _ in range(EPOCHS):
         order = rng.permutation(m)
         total = 0.0
-        for start in range(0, m, batch_size):
-            batch = order[start:start + batch_size]
-            X_batch, Y_batch = X[batch], Y[batch]  # (b, 64), (b, 10)
+        for start in range(0, m, BATCH_SIZE):
+            batch = order[start:start + BATCH_SIZE]
+            X_batch, Y_batch = X[batch], Y[batch]   # (b, 64), (b, 10)
             AL, caches = nn.forward(X_batch, params, activations)
             total += nn.cost(AL, Y_batch, "ce") * len(batch)
             grads = nn.backward(AL, Y_batch, caches, activations, "ce")
-            params = nn.update(params, grads, learning_rate)
-        history.append(total / m)                  # the mean cost of the epoch
-    # --8<-- [end:rowmajor_loop]
+            params = nn.update(params, grads, LEARNING_RATE)
+        history.append(total / m)                   # the mean cost of the epoch
     return params, history
+# --8<-- [end:rowmajor_loop]
 
 
-def train_colmajor(X: Any, Y: Any) -> tuple[dict[str, Any], list[float]]:
+# --8<-- [start:colmajor_loop]
+def train_colmajor(X, Y):
     """Mini-batch gradient descent on X (64, m), Y (10, m): one example per column."""
     nn, activations = colmajor, ACTIVATIONS
-    learning_rate, batch_size = LEARNING_RATE, BATCH_SIZE
-    # --8<-- [start:colmajor_loop]
-    params = nn.init_params([64, 32, 10], seed=0)  # W1 (32, 64), b1 (32, 1), W2 (10, 32), b2 (10, 1)
-    rng = np.random.default_rng(0)
-    m = X.shape[1]                                 # examples are columns
+    params = nn.init_params(LAYER_DIMS, seed=SEED)  # W1 (32, 64), b1 (32, 1), W2 (10, 32), b2 (10, 1)
+    rng = np.random.default_rng(SEED)
+    m = X.shape[1]                                  # examples are columns
     history = []
     for _ in range(EPOCHS):
         order = rng.permutation(m)
         total = 0.0
-        for start in range(0, m, batch_size):
-            batch = order[start:start + batch_size]
+        for start in range(0, m, BATCH_SIZE):
+            batch = order[start:start + BATCH_SIZE]
             X_batch, Y_batch = X[:, batch], Y[:, batch]  # (64, b), (10, b)
             AL, caches = nn.forward(X_batch, params, activations)
             total += nn.cost(AL, Y_batch, "ce") * len(batch)
             grads = nn.backward(AL, Y_batch, caches, activations, "ce")
-            params = nn.update(params, grads, learning_rate)
-        history.append(total / m)                  # the mean cost of the epoch
-    # --8<-- [end:colmajor_loop]
+            params = nn.update(params, grads, LEARNING_RATE)
+        history.append(total / m)                   # the mean cost of the epoch
     return params, history
+# --8<-- [end:colmajor_loop]
 
 
 def accuracy(labels: Any, Y_onehot: Any) -> float:
@@ -94,7 +93,7 @@ def train_both() -> dict[str, Any]:
 def report(result: dict[str, Any]) -> str:
     """The numbers the Training page quotes, as this script prints them."""
     history, row, col = result["history"], result["row"], result["col"]
-    transposed = nnconv.transpose(row)
+    transposed = transpose(row)
     exact = sum(int(np.array_equal(transposed[k], col[k])) for k in row)
     same_history = result["history"] == result["col_history"]
     count = sum(v.size for v in row.values())
