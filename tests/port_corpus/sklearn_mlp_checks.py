@@ -2,7 +2,7 @@
 by finite differences as scikit-learn's own tests do, a square batch."""
 import numpy as np
 
-from sklearn_mlp import ACTIVATIONS, SmallMLP, binary_log_loss, log_loss, squared_loss
+from sklearn_mlp import ACTIVATIONS, DERIVATIVES, SmallMLP, binary_log_loss, log_loss, squared_loss
 
 rng = np.random.RandomState(42)
 X = rng.randn(5, 3)
@@ -12,6 +12,9 @@ Y = np.eye(3)[y_labels]
 for name in ["identity", "logistic", "tanh", "relu", "softmax"]:
     Z = rng.randn(4, 3)
     ACTIVATIONS[name](Z)
+    if name in DERIVATIVES:
+        delta = rng.randn(4, 3)
+        DERIVATIVES[name](Z, delta)
 
 print(squared_loss(Y, rng.rand(5, 3)), log_loss(Y, np.full((5, 3), 1 / 3)))
 p = rng.rand(5, 1)

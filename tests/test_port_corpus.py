@@ -1,0 +1,456 @@
+"""The porting corpus: course-style NumPy files, translated, verified by running them, counted.
+
+Each ``tests/port_corpus/<style>_<topic>.py`` is plain NumPy written the way one kind of
+course or library writes it (its docstring says which, and which failure classes of porting
+it exercises); beside it, ``<style>_<topic>_checks.py`` imports it by its module name and
+calls it on seeded example inputs, like a course's test cases. ``MANIFEST`` says for each file
+the convention its translation goes to, the hints a user would pass, and which functions only
+a refusal ports correctly.
+
+The properties tested, for every file:
+
+- without examples, with and without the hints: ``translate`` either refuses with a
+  ``TranslationError`` naming the line and a variable on it, or its result is verified exact or
+  close on every function the checks exercise; never wrong, never failed;
+- with the checks as examples: every exercised function is verified exact or close, or
+  refused with a reason;
+- ``nnconv translate FILE --to X --run CHECKS --check`` exits 0 on a good port and non-zero
+  on a planted wrong translation and on checks that crash the original.
+
+``python -m tests.test_port_corpus`` (or ``pytest tests/test_port_corpus.py -s -k table``)
+prints the table of translated, verified and refused functions per mode, and the refusals
+by reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import keyword
+import random
+import re
+import runpy
+import sys
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import nnconv.port
+from nnconv.cli import main
+from nnconv.port import TranslationError, translate
+
+CORPUS = Path(__file__).parent / "port_corpus"
+VERIFIED = ("exact", "close")
+MODES = ("plain", "hints", "examples")
+"""Translated without examples or hints; without examples, with the hints; with the checks as
+examples (and no hints)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One corpus file: ``to`` is the convention of its translation; ``hints`` the keywords a
+    user would pass (``scalars=``, ``vectors=``, ``matrices=``, ``containers=``); ``refuse``
+    maps a function (qualified name) that only a refusal ports correctly to a pattern its
+    reason must match."""
+
+    stem: str
+    to: str
+    hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    refuse: Mapping[str, str] = field(default_factory=dict)
+
+
+MANIFEST = [
+    Case("cs231n_layers", "colmajor",
+         hints={"scalars": ("eps", "momentum", "p"),
+                "vectors": ("b", "y", "gamma", "beta", "db", "dgamma", "dbeta", "running_mean", "running_var",
+                            "sample_mean", "sample_var", "var", "correct_class_scores", "num_pos"),
+                "containers": ("affine_backward.cache", "affine_relu_forward.fc_cache",
+                               "affine_relu_backward.cache", "affine_relu_backward.fc_cache",
+                               "dropout_backward.cache", "batchnorm_backward.cache", "bn_param",
+                               "dropout_param")},
+         refuse={"flatten_rows": r"3-D|dimension"}),
+    Case("cs231n_fc_net", "colmajor",
+         hints={"scalars": ("reg", "weight_scale", "p", "dropout_keep_ratio"),
+                "vectors": ("b", "db", "y"),
+                "containers": ("hidden_dims", "dims", "caches", "masks", "grads", "cache", "self.params",
+                               "self.dropout_param")}),
+    Case("cs231n_two_layer_net", "colmajor",
+         hints={"scalars": ("reg", "learning_rate", "std", "input_size", "hidden_size", "output_size", "k"),
+                "vectors": ("b1", "b2", "y", "y_batch", "batch_indices", "y_pred"),
+                "containers": ("grads", "loss_history", "self.params")}),
+    Case("cs231n_optim", "colmajor", hints={"containers": ("config",)}),
+    Case("dlai_step_by_step", "rowmajor",
+         hints={"scalars": ("learning_rate",),
+                "containers": ("parameters", "params", "grads", "caches", "cache", "layer_dims", "linear_cache",
+                               "current_cache")}),
+    Case("dlai_dnn_utils", "rowmajor",
+         hints={"scalars": ("learning_rate", "num_iterations", "n_x", "n_h", "n_y"),
+                "matrices": ("cache", "cache1", "cache2"),
+                "containers": ("layers_dims", "parameters", "grads", "costs")}),
+    Case("dlai_regularization", "rowmajor",
+         hints={"scalars": ("lambd", "keep_prob"), "containers": ("parameters", "cache")}),
+    Case("dlai_optimization", "rowmajor",
+         hints={"scalars": ("beta", "learning_rate", "t", "mini_batch_size", "seed", "beta1", "beta2", "epsilon"),
+                "containers": ("parameters", "grads", "v", "s", "v_corrected", "s_corrected", "mini_batches",
+                               "permutation")}),
+    Case("dlai_gradient_checking", "rowmajor",
+         hints={"scalars": ("epsilon",), "containers": ("parameters", "gradients", "cache", "keys")}),
+    Case("nielsen_network", "rowmajor",
+         hints={"scalars": ("eta", "epochs", "mini_batch_size"),
+                "containers": ("sizes", "training_data", "test_data", "mini_batch", "mini_batches", "self.biases",
+                               "self.weights", "nabla_b", "nabla_w", "delta_nabla_b", "delta_nabla_w",
+                               "activations", "zs", "test_results")}),
+    Case("nielsen_network2", "rowmajor",
+         hints={"scalars": ("eta", "lmbda", "n", "j"),
+                "containers": ("sizes", "data", "mini_batch", "self.biases", "self.weights", "nabla_b", "nabla_w",
+                               "delta_nabla_b", "delta_nabla_w", "activations", "zs", "results")}),
+    Case("nnfs_layers", "colmajor"),
+    Case("nnfs_optimizers", "colmajor",
+         hints={"scalars": ("rate", "learning_rate", "decay", "momentum", "epsilon", "beta_1", "beta_2",
+                            "weight_regularizer_l1", "weight_regularizer_l2", "bias_regularizer_l1",
+                            "bias_regularizer_l2")}),
+    Case("mlfs_network", "colmajor",
+         hints={"scalars": ("learning_rate", "momentum", "p", "n_col", "batch_size", "n_units"),
+                "vectors": ("idx", "y_true", "y_pred"),
+                "containers": ("self.layers", "input_shape", "shape", "batch_error", "errors")}),
+    Case("sklearn_mlp", "colmajor",
+         hints={"scalars": ("alpha", "n_samples", "layer"),
+                "vectors": ("packed_parameters", "s"),
+                "containers": ("activations", "deltas", "coef_grads", "intercept_grads", "coefs_", "intercepts_",
+                               "self.coefs_", "self.intercepts_", "layer_units", "self._coef_indptr",
+                               "self._intercept_indptr")}),
+    Case("blog_twolayer", "colmajor",
+         hints={"scalars": ("eta", "lr", "epochs"),
+                "vectors": ("perceptron_sgd.Y", "perceptron_sgd.w"),
+                "containers": ("losses",)}),
+    Case("blog_planar", "rowmajor",
+         hints={"scalars": ("learning_rate", "epochs", "i", "j"), "containers": ("layers", "costs")}),
+    Case("mlcourse_ex4", "colmajor",
+         hints={"scalars": ("lambda_", "input_layer_size", "hidden_layer_size", "num_labels", "L_in", "L_out",
+                            "epsilon_init"),
+                "vectors": ("nn_params", "y", "p")}),
+]
+CASES = {case.stem: case for case in MANIFEST}
+
+
+# ----------------------------------------------------------------------------- running the corpus
+def read(stem: str) -> str:
+    return (CORPUS / f"{stem}.py").read_text(encoding="utf-8")
+
+
+@contextlib.contextmanager
+def corpus_import(stem: str) -> Iterator[None]:
+    """The corpus directory on ``sys.path`` and the random states kept, for the time of a run;
+    afterwards the module imported from it is forgotten."""
+    np_state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002 - the checks seed the legacy state
+    sys.path.insert(0, str(CORPUS))
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        sys.path.remove(str(CORPUS))
+        sys.modules.pop(stem, None)
+        np.random.set_state(np_state)  # noqa: NPY002
+        random.setstate(py_state)
+
+
+@cache
+def exercised(stem: str) -> frozenset[str]:
+    """The qualified names of the functions and methods of ``stem`` that its checks call, found
+    by running the checks on the original under a profiler (nothing of nnconv is involved)."""
+    path = str(CORPUS / f"{stem}.py")
+    seen: set[str] = set()
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code.co_filename == path:
+            seen.add(frame.f_code.co_qualname)
+
+    with corpus_import(stem):
+        sys.setprofile(profile)
+        try:
+            runpy.run_path(str(CORPUS / f"{stem}_checks.py"), run_name="__main__")
+        finally:
+            sys.setprofile(None)
+    return frozenset(name for name in seen if "<" not in name)
+
+
+def defined(stem: str) -> list[str]:
+    """The qualified names of the functions and methods ``stem`` defines."""
+    names = []
+    for node in ast.parse(read(stem)).body:
+        if isinstance(node, ast.FunctionDef):
+            names.append(node.name)
+        elif isinstance(node, ast.ClassDef):
+            names += [f"{node.name}.{f.name}" for f in node.body if isinstance(f, ast.FunctionDef)]
+    return names
+
+
+@dataclass
+class Outcome:
+    """What translating one file in one mode gave: the refusal, or the translation and the
+    verdict on each exercised function."""
+
+    case: Case
+    mode: str
+    error: TranslationError | None = None
+    translated: str | None = None
+    verdicts: dict[str, Any] = field(default_factory=dict)
+
+    def verdict(self, name: str) -> Any | None:
+        """The verdict on the function or method ``name`` (qualified, ``Class.method``)."""
+        if name in self.verdicts:
+            return self.verdicts[name]
+        ends = [v for key, v in self.verdicts.items() if key.endswith("." + name)]
+        return ends[0] if len(ends) == 1 else None
+
+    def status(self, name: str) -> tuple[str, str]:
+        """(status, reason) of ``name``: a whole-file refusal counts for every function."""
+        if self.error is not None:
+            return "refused", self.error.reason
+        v = self.verdict(name)
+        return ("missing", "no verdict") if v is None else (v.status, v.reason)
+
+
+@cache
+def outcome(stem: str, mode: str) -> Outcome:
+    """Translate ``stem`` in ``mode`` and verify the result on its checks."""
+    case = CASES[stem]
+    source, checks = read(stem), read(f"{stem}_checks")
+    kwargs: dict[str, Any] = {}
+    if mode == "hints":
+        kwargs.update(case.hints)
+    elif mode == "examples":
+        kwargs.update(examples=checks, module=stem)
+    result = Outcome(case, mode)
+    try:
+        result.translated = translate(source, to=case.to, **kwargs)
+    except TranslationError as error:
+        result.error = error
+        return result
+    result.verdicts = dict(nnconv.port.verify(source, result.translated, to=case.to, examples=checks, module=stem))
+    return result
+
+
+# ------------------------------------------------------------------------------------ assertions
+def refusal_problems(error: TranslationError, source: str) -> list[str]:
+    """What is missing from a refusal's message: its line, and a variable of that line named
+    in its reason."""
+    lines = source.splitlines()
+    if not 1 <= error.line <= len(lines):
+        return [f"line {error.line} is not a line of the file ({error})"]
+    problems = []
+    if f"line {error.line}" not in str(error):
+        problems.append(f"the message does not say 'line {error.line}': {error}")
+    words = set(re.findall(r"[A-Za-z_]\w*", lines[error.line - 1])) - set(keyword.kwlist) - {"np", "numpy"}
+    if not any(re.search(rf"(?<![\w.]){re.escape(w)}(?!\w)", error.reason) for w in words):
+        problems.append(f"the reason names no variable of line {error.line} "
+                        f"({lines[error.line - 1].strip()!r}): {error.reason!r}")
+    return problems
+
+
+def verdict_problems(result: Outcome, allow_refused: bool) -> list[str]:
+    """Each exercised function must be verified exact or close (or refused with a reason, where
+    allowed); a function of ``refuse`` must be refused for the reason given."""
+    problems = []
+    for name in sorted(exercised(result.case.stem)):
+        status, reason = result.status(name)
+        if name in result.case.refuse:
+            if status != "refused" or not re.search(result.case.refuse[name], reason):
+                problems.append(f"{name}: {status} ({reason}); only a refusal matching "
+                                f"{result.case.refuse[name]!r} ports it correctly")
+        elif status in VERIFIED:
+            continue
+        elif status == "refused" and allow_refused and reason.strip():
+            continue
+        else:
+            problems.append(f"{name}: {status} ({reason})")
+    return problems
+
+
+def report(result: Outcome, problems: list[str]) -> str:
+    head = f"{result.case.stem}.py, {result.mode}, to {result.case.to}:"
+    return "\n  ".join([head, *problems])
+
+
+def params(modes: tuple[str, ...]) -> list[Any]:
+    return [pytest.param(case.stem, mode, id=f"{case.stem}-{mode}") for case in MANIFEST for mode in modes
+            if mode != "hints" or case.hints]
+
+
+# ------------------------------------------------------------------------------------------ tests
+def test_the_corpus_is_as_the_issue_asks() -> None:
+    """At least 15 files in at least 6 styles, both directions, a checks script and a manifest
+    entry for each, and every failure class 1-12 named by some file's docstring."""
+    stems = sorted(p.stem for p in CORPUS.glob("*.py") if not p.stem.endswith("_checks"))
+    assert stems == sorted(CASES), "every corpus file needs exactly one MANIFEST entry"
+    assert all((CORPUS / f"{s}_checks.py").exists() for s in stems)
+    assert len(stems) >= 15 and len({s.split("_")[0] for s in stems}) >= 6
+    assert {case.to for case in MANIFEST} == {"rowmajor", "colmajor"}
+    named: set[int] = set()
+    for stem in stems:
+        doc = ast.get_docstring(ast.parse(read(stem))) or ""
+        named |= {int(n) for n in re.findall(r"\b(\d{1,2}) \(", doc)}
+    assert set(range(1, 13)) <= named
+
+
+@pytest.mark.parametrize("stem", sorted(CASES))
+def test_each_file_runs_under_its_checks(stem: str) -> None:
+    """The checks run on the original and call every function and method it defines."""
+    assert sorted(set(defined(stem)) - exercised(stem)) == []
+    for name in CASES[stem].refuse:
+        assert name in exercised(stem)
+
+
+@pytest.mark.parametrize(("stem", "mode"), params(("plain", "hints")))
+def test_without_examples_refused_or_verified(stem: str, mode: str) -> None:
+    """No evidence: a refusal that names the line and a variable on it, or a translation
+    verified on every exercised function; never a wrong or failed one."""
+    result = outcome(stem, mode)
+    if result.error is not None:
+        problems = refusal_problems(result.error, read(stem))
+    else:
+        problems = verdict_problems(result, allow_refused=True)
+    assert not problems, report(result, problems)
+
+
+@pytest.mark.parametrize(("stem", "mode"), params(("examples",)))
+def test_with_examples_verified_or_refused(stem: str, mode: str) -> None:
+    """With the checks as examples: every exercised function verified exact or close, or
+    refused with a reason (a whole-file refusal must name its line and variable)."""
+    result = outcome(stem, mode)
+    problems = refusal_problems(result.error, read(stem)) if result.error is not None else []
+    problems += verdict_problems(result, allow_refused=True)
+    assert not problems, report(result, problems)
+
+
+@pytest.mark.parametrize(("stem", "mode"), params(("examples",)))
+def test_with_examples_every_function_verified(stem: str, mode: str) -> None:
+    """The aim of translating from evidence: with the checks as examples, every exercised
+    function the manifest does not list as refused is verified by execution."""
+    result = outcome(stem, mode)
+    problems = verdict_problems(result, allow_refused=False)
+    assert not problems, report(result, problems)
+
+
+# --------------------------------------------------------------------------------------- the CLI
+def cli(stem: str, capsys: pytest.CaptureFixture[str], path: Path | None = None,
+        checks: Path | None = None) -> tuple[int, str]:
+    path = path or CORPUS / f"{stem}.py"
+    checks = checks or CORPUS / f"{stem}_checks.py"
+    code = main(["translate", str(path), "--to", CASES[stem].to, "--run", str(checks), "--check"])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+GOOD_PORTS = ["cs231n_fc_net", "dlai_step_by_step", "nnfs_layers"]
+
+WRONG_AFFINE_RELU = '''
+
+def affine_relu(x, w, b):
+    # the 1-D bias broadcast along the examples: wrong numbers when the batch is square
+    a = w.dot(x) + b
+    return np.maximum(a, 0), (x, w, a)
+'''
+
+
+@pytest.mark.parametrize("stem", GOOD_PORTS)
+def test_cli_check_exits_0_on_a_good_port(stem: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = cli(stem, capsys)
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("plant", ["untranslated", "bias"])
+def test_cli_check_fails_a_planted_wrong_translation(plant: str, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The translation replaced by the original as it was, or by the good translation with
+    ``affine_relu`` redefined the way a guessed 2-D bias ports it (class 1)."""
+    source = read("cs231n_fc_net")
+    if plant == "untranslated":
+        planted = source
+    else:
+        planted = translate(source, to="colmajor", examples=read("cs231n_fc_net_checks"),
+                            module="cs231n_fc_net") + WRONG_AFFINE_RELU
+    monkeypatch.setattr(nnconv.port, "translate", lambda *args, **kwargs: planted)
+    code, out = cli("cs231n_fc_net", capsys)
+    assert code != 0, out
+    if plant == "bias":
+        assert "affine_relu" in out, out
+
+
+def test_cli_check_fails_when_the_original_crashes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "cs231n_optim.py"
+    path.write_text(read("cs231n_optim"), encoding="utf-8")
+    checks = tmp_path / "crash_checks.py"
+    checks.write_text("import numpy as np\nfrom cs231n_optim import sgd_momentum\n\n"
+                      "sgd_momentum(np.ones((2, 3)), np.ones((3, 2)))\n", encoding="utf-8")
+    code, out = cli("cs231n_optim", capsys, path, checks)
+    assert code != 0, out
+
+
+# ------------------------------------------------------------------------------------- the table
+def reason_key(reason: str) -> str:
+    """A refusal's reason without its names and numbers, to count refusals by reason."""
+    text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "…", reason)
+    text = re.sub(r"\b\d+\b", "N", text)
+    return re.split(r"[.;:(]", text)[0].strip()[:80]
+
+
+def corpus_table() -> dict[str, Any]:
+    """Per mode: files translated (no whole-file refusal) and fully verified; exercised
+    functions verified exact, close, refused, wrong or failed; refusals counted by reason."""
+    table: dict[str, Any] = {}
+    for mode in MODES:
+        row: Counter[str] = Counter()
+        reasons: Counter[str] = Counter()
+        for case in MANIFEST:
+            if mode == "hints" and not case.hints:
+                result = outcome(case.stem, "plain")
+            else:
+                result = outcome(case.stem, mode)
+            row["files"] += 1
+            statuses = []
+            for name in sorted(exercised(case.stem)):
+                status, reason = result.status(name)
+                statuses.append(status)
+                row["functions"] += 1
+                row[status] += 1
+                if status == "refused":
+                    reasons[reason_key(reason)] += 1
+            row["files translated"] += result.error is None
+            row["files verified"] += all(s in VERIFIED for s in statuses)
+        table[mode] = {"counts": dict(row), "refusals": dict(reasons.most_common())}
+    return table
+
+
+def format_table(table: dict[str, Any]) -> str:
+    columns = ["files", "files translated", "files verified", "functions", "exact", "close", "refused",
+               "wrong", "failed", "not exercised", "missing"]
+    lines = ["mode      " + " | ".join(columns)]
+    for mode, entry in table.items():
+        lines.append(f"{mode:<9} " + " | ".join(f"{entry['counts'].get(c, 0):>{len(c)}}" for c in columns))
+    for mode, entry in table.items():
+        lines.append(f"refusals by reason, {mode}:")
+        lines += [f"  {n:>3}  {reason}" for reason, n in entry["refusals"].items()]
+    return "\n".join(lines)
+
+
+def test_corpus_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """The closing figures; no mode may leave a wrong or failed function."""
+    table = corpus_table()
+    with capsys.disabled():
+        print("\n" + format_table(table))
+    for mode, entry in table.items():
+        counts = entry["counts"]
+        assert counts.get("wrong", 0) == 0 and counts.get("failed", 0) == 0, (mode, counts)
+        assert sum(entry["refusals"].values()) == counts.get("refused", 0)
+
+
+if __name__ == "__main__":
+    print(format_table(corpus_table()))
