@@ -13,7 +13,8 @@ The properties tested, for every file:
   ``TranslationError`` naming the line and a variable on it, or its result is verified exact or
   close on every function the checks exercise; never wrong, never failed;
 - with the checks as examples: every exercised function is verified exact or close, or
-  refused with a reason;
+  refused with a reason; with only the first half of the checks as examples, what they leave
+  unreached is refused or right, never wrong;
 - ``nnconv translate FILE --to X --run CHECKS --check`` exits 0 on a good port and non-zero
   on a planted wrong translation and on checks that crash the original.
 
@@ -48,9 +49,10 @@ from nnconv.port import TranslationError, translate
 
 CORPUS = Path(__file__).parent / "port_corpus"
 VERIFIED = ("exact", "close")
-MODES = ("plain", "hints", "examples")
+MODES = ("plain", "hints", "examples", "partial")
 """Translated without examples or hints; without examples, with the hints; with the checks as
-examples (and no hints)."""
+examples (and no hints); with the first half of the checks as examples. Every translation is
+verified on the full checks."""
 
 
 @dataclass(frozen=True)
@@ -117,12 +119,12 @@ MANIFEST = [
                             "weight_regularizer_l1", "weight_regularizer_l2", "bias_regularizer_l1",
                             "bias_regularizer_l2")}),
     Case("mlfs_network", "colmajor",
-         hints={"scalars": ("learning_rate", "momentum", "p", "n_col", "batch_size", "n_units"),
-                "vectors": ("idx", "y_true", "y_pred"),
+         hints={"scalars": ("learning_rate", "momentum", "Dropout.__init__.p", "n_col", "batch_size", "n_units"),
+                "vectors": ("idx", "y_true", "accuracy_score.y_pred"),
                 "containers": ("self.layers", "input_shape", "shape", "batch_error", "errors")}),
     Case("sklearn_mlp", "colmajor",
-         hints={"scalars": ("alpha", "n_samples", "layer"),
-                "vectors": ("packed_parameters", "s"),
+         hints={"scalars": ("alpha", "n_samples", "_compute_loss_grad.layer"),
+                "vectors": ("packed_parameters",),
                 "containers": ("activations", "deltas", "coef_grads", "intercept_grads", "coefs_", "intercepts_",
                                "self.coefs_", "self.intercepts_", "layer_units", "self._coef_indptr",
                                "self._intercept_indptr")}),
@@ -192,6 +194,74 @@ def defined(stem: str) -> list[str]:
     return names
 
 
+def kind(value: Any) -> str | None:
+    """The kind of a value as the hints name it (None for None and for other objects)."""
+    if isinstance(value, (bool, int, float, np.number)) or isinstance(value, np.ndarray) and value.ndim == 0:
+        return "scalars"
+    if isinstance(value, np.ndarray):
+        return {1: "vectors", 2: "matrices"}.get(value.ndim, f"{value.ndim}-D arrays")
+    if isinstance(value, (list, tuple, dict)):
+        return "containers"
+    return None
+
+
+@cache
+def observed(stem: str) -> dict[tuple[str, str], frozenset[str]]:
+    """(function, name or ``self.attribute``) -> the kinds it held at any line the checks ran,
+    from a trace of the original."""
+    path = str(CORPUS / f"{stem}.py")
+    kinds: dict[tuple[str, str], set[str]] = {}
+
+    def look(frame: Any) -> None:
+        where = frame.f_code.co_qualname
+        values = dict(frame.f_locals)
+        self = values.get("self")
+        if self is not None and hasattr(self, "__dict__"):
+            values.update({f"self.{k}": v for k, v in vars(self).items()})
+        for name, value in values.items():
+            k = kind(value)
+            if k is not None:
+                kinds.setdefault((where, name), set()).add(k)
+
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename != path:
+            return None
+        if event in ("line", "return"):
+            look(frame)
+        return trace
+
+    with corpus_import(stem):
+        sys.settrace(trace)
+        try:
+            runpy.run_path(str(CORPUS / f"{stem}_checks.py"), run_name="__main__")
+        finally:
+            sys.settrace(None)
+    return {key: frozenset(v) for key, v in kinds.items()}
+
+
+def contradicted_hints(stem: str) -> list[str]:
+    """The hints of ``stem`` that a trace of its checks contradicts: a hint ``name`` (or
+    ``function.name``) must hold its kind wherever the name holds a value."""
+    problems = []
+    seen = observed(stem)
+    for keyword_, names in CASES[stem].hints.items():
+        for hint in names:
+            if hint.startswith("self."):
+                scope, name = "", hint
+            elif ".self." in hint:
+                scope, _, attribute = hint.partition(".self.")
+                name = "self." + attribute
+            else:
+                scope, _, name = hint.rpartition(".")
+            matches = {(f, n): k for (f, n), k in seen.items()
+                       if n == name and (not scope or f == scope or f.endswith("." + scope))}
+            if not matches:
+                problems.append(f"{keyword_}={hint!r}: the checks never give it a value")
+            problems += [f"{keyword_}={hint!r}: {f}.{n} also holds {sorted(k - {keyword_})}"
+                         for (f, n), k in matches.items() if k - {keyword_}]
+    return problems
+
+
 @dataclass
 class Outcome:
     """What translating one file in one mode gave: the refusal, or the translation and the
@@ -218,6 +288,13 @@ class Outcome:
         return ("missing", "no verdict") if v is None else (v.status, v.reason)
 
 
+def first_half(checks: str) -> str:
+    """The first half of the top-level statements of a checks script: examples that leave
+    some of the code, or some of its branches, unreached."""
+    body = ast.parse(checks).body
+    return ast.unparse(ast.Module(body=body[:max(2, len(body) // 2)], type_ignores=[]))
+
+
 @cache
 def outcome(stem: str, mode: str) -> Outcome:
     """Translate ``stem`` in ``mode`` and verify the result on its checks."""
@@ -228,6 +305,8 @@ def outcome(stem: str, mode: str) -> Outcome:
         kwargs.update(case.hints)
     elif mode == "examples":
         kwargs.update(examples=checks, module=stem)
+    elif mode == "partial":
+        kwargs.update(examples=first_half(checks), module=stem)
     result = Outcome(case, mode)
     try:
         result.translated = translate(source, to=case.to, **kwargs)
@@ -308,6 +387,13 @@ def test_each_file_runs_under_its_checks(stem: str) -> None:
         assert name in exercised(stem)
 
 
+@pytest.mark.parametrize("stem", sorted(stem for stem, case in CASES.items() if case.hints))
+def test_the_hints_are_true(stem: str) -> None:
+    """The hints are what a careful user would pass: every hinted name holds its kind wherever
+    the checks give it a value (else a wrong result with hints would be the manifest's fault)."""
+    assert not contradicted_hints(stem)
+
+
 @pytest.mark.parametrize(("stem", "mode"), params(("plain", "hints")))
 def test_without_examples_refused_or_verified(stem: str, mode: str) -> None:
     """No evidence: a refusal that names the line and a variable on it, or a translation
@@ -317,6 +403,17 @@ def test_without_examples_refused_or_verified(stem: str, mode: str) -> None:
         problems = refusal_problems(result.error, read(stem))
     else:
         problems = verdict_problems(result, allow_refused=True)
+    assert not problems, report(result, problems)
+
+
+@pytest.mark.parametrize(("stem", "mode"), params(("partial",)))
+def test_code_the_examples_never_reach_is_refused_or_right(stem: str, mode: str) -> None:
+    """Examples that run only the first half of the checks: what they leave unreached is
+    translated only where its kinds follow without doubt, so the full checks find every function
+    verified or refused, never wrong or failed."""
+    result = outcome(stem, mode)
+    problems = refusal_problems(result.error, read(stem)) if result.error is not None else []
+    problems += verdict_problems(result, allow_refused=True)
     assert not problems, report(result, problems)
 
 
