@@ -19,3 +19,7 @@ class TranslationError(ValueError):
     def __init__(self, line: int, construct: str, reason: str) -> None:
         self.line, self.construct, self.reason = line, construct, reason
         super().__init__(f"line {line}: {construct!r}: {reason}")
+
+
+class ExamplesError(ValueError):
+    """The example calls could not run on the original code: what failed and where."""

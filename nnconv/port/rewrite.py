@@ -1,56 +1,74 @@
-"""Translate NumPy code between the conventions: every 2-D array then holds its transpose.
+"""Rewriting from kinds: each rule of transposition, applied where the kinds say it applies.
 
-The translation rewrites the source with libcst (comments and formatting survive). It runs a
-small kind inference alongside: every expression is a *scalar*, a 1-D *vector*, a 2-D
-*matrix*, the *shape* of a matrix, a *container* (list, tuple, dict) or something *other*
-(strings, modules, functions). The rules, each an identity of transposition:
+The rewrite works on the source with libcst (comments and formatting survive). The kind of
+every name, attribute and item comes from :mod:`nnconv.port.kinds` (evidence, hints, static
+rules); the kind of every expression follows from its parts. The rules, each an identity of
+transposition:
 
-- ``A @ B`` → ``B @ A``, and so for ``np.dot``, ``np.matmul`` and ``A.dot(B)``: (AB)ᵀ = BᵀAᵀ.
+- ``A @ B`` → ``B @ A``, and so for ``np.dot``, ``np.matmul`` and ``A.dot(B)``: (AB)ᵀ = BᵀAᵀ
+  (for 1-D operands too).
 - ``.T``, ``.transpose()``, ``np.transpose``: kept (transposition commutes with itself).
-- Elementwise arithmetic, comparisons and NumPy's elementwise functions: unchanged.
-- Reductions (``sum``, ``mean``, ``max``, ``argmax``, …) of a matrix: axis 0 ↔ 1 (negative
-  axes too), keepdims kept, no axis unchanged.
+- Elementwise arithmetic, comparisons and NumPy's elementwise functions: unchanged, except a
+  1-D array against a 2-D one, which becomes a column ``v[:, None]`` so that it broadcasts
+  along the same axis as before (marked ``# nnconv:``).
+- Reductions (``sum``, ``mean``, ``max``, ``argmax``, ``argsort``…) of a matrix: axis 0 ↔ 1
+  (negative axes too), keepdims kept, no axis unchanged.
 - ``X.shape[0]`` ↔ ``X.shape[1]``; ``m, n = X.shape`` → ``n, m = X.shape``; ``len(X)`` →
-  ``X.shape[1]``.
+  ``X.shape[1]``; ``X.shape == (a, b)`` → ``X.shape == (b, a)``.
 - ``np.zeros((a, b))`` → ``np.zeros((b, a))`` (``ones``, ``empty``, ``full``, ``eye``);
   ``np.zeros(X.shape)`` and ``np.zeros_like(X)`` unchanged.
 - Random draws keep their values: ``np.random.randn(a, b)`` → ``np.random.randn(a, b).T``
-  (and ``….T`` → the bare draw), so that a seeded run of the translation holds exactly the
-  transposes of the original's arrays. ``np.random.randn(b, a)`` would draw other values.
+  (and ``….T`` → the bare draw; ``*X.shape`` → ``*X.shape[::-1]``).
 - Indexing a matrix: ``X[i, j]`` → ``X[j, i]``, ``X[:, k]`` → ``X[k, :]``, ``X[i]`` →
   ``X[:, i]``; a 2-D boolean mask ``X[mask] = v`` unchanged; ``params["W1"]`` unchanged.
   Indexing a vector is unchanged, and ``v[None, :]`` ↔ ``v[:, None]``.
-- Fallbacks marked ``# nnconv:``: a reshape, ``ravel`` or ``flatten`` of a matrix reads and
-  fills in the other memory order (``order="F"`` ↔ ``"C"``); a 1-D vector added to a matrix
-  becomes a column ``v[:, None]`` so that it broadcasts along the same axis as before.
+- A reshape, ``ravel`` or ``flatten`` of a matrix reads and fills in the other memory order
+  (``order="F"`` ↔ ``"C"``), marked ``# nnconv:``.
 
-Names are taken to be 2-D arrays unless they are scalars (literals, ``X.shape[0]``,
-``len(X)``, loop counters, parameters with a number as default, names in ``scalars=``),
-1-D vectors (results such as ``X[:, 0]`` or ``np.sum(X, axis=0)``, names in ``vectors=``) or
-containers (parameters such as ``params``, ``caches``, ``grads``, ``layer_dims``,
-``activations``, or names looked up with a string). Everything else raises
-:class:`~nnconv.port.TranslationError` naming the construct and its line.
+Where a rule depends on a kind nothing established (an unknown name broadcast against an
+array, indexed, given to ``len`` or reshaped), where the code loops over or unpacks the rows
+of an array, or hands a 2-D array to a function defined elsewhere, the rewrite raises
+:class:`~nnconv.port.TranslationError` naming the variable, the line and what to pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import ast
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import PositionProvider
 
 from .errors import TranslationError
-from .names import hinted
-
-S, V, M, SH, VSH, C, O, NONE = "scalar", "vector", "matrix", "shape", "vshape", "container", "other", "none"
-ITEM = "item"
-ARRAYS = (V, M)
+from .kinds import (
+    ARRAYS,
+    CONTAINER_METHODS,
+    ND,
+    NONE,
+    SH,
+    USH,
+    VSH,
+    C,
+    Evidence,
+    Hints,
+    KindError,
+    Kinds,
+    M,
+    O,
+    S,
+    U,
+    Usage,
+    V,
+    parameter_kind,
+    string_key,
+)
 
 NOTE = "# nnconv:"
 RANDOM_NOTE = f"{NOTE} the same random draw, transposed (swapped dimensions would draw other numbers)"
 RESHAPE_NOTE = f"{NOTE} reshaped in the other memory order: the transpose of the original reshape"
 BROADCAST_NOTE = f"{NOTE} the 1-D array as a column, to broadcast as in the original"
-ITEM_NOTE = f"{NOTE} an item of a list's item is taken to be a tuple's, not an array's row"
+SHAPES = (SH, VSH, USH)
 
 REDUCTIONS = {"sum", "mean", "max", "min", "prod", "std", "var", "amax", "amin", "nansum", "nanmean",
               "nanmax", "nanmin", "nanstd", "nanvar", "nanprod", "all", "any", "median", "ptp",
@@ -72,10 +90,15 @@ KEEP = {"copy", "asarray", "array", "ascontiguousarray", "asfortranarray", "zero
 CONSTRUCTORS = {"zeros", "ones", "empty", "full"}
 RANDOM_DIMS = {"rand", "randn"}
 RANDOM_SIZE = {"random": 0, "random_sample": 0, "sample": 0, "standard_normal": 0, "normal": 2,
-               "uniform": 2, "randint": 2, "integers": 2, "binomial": 2, "exponential": 1,
+               "uniform": 2, "randint": 2, "choice": 1, "integers": 2, "binomial": 2, "exponential": 1,
                "poisson": 1, "beta": 2, "gamma": 2, "laplace": 2, "logistic": 2, "lognormal": 2}
 ARRAY_METHODS_KEPT = {"copy", "astype", "clip", "round", "conj", "fill", "view", "transpose"}
-CONTAINER_METHODS_ARRAY = {"get", "pop", "setdefault"}
+SORTS = {"sort", "argsort"}
+SAME_SHAPE = {"cumsum", "cumprod", *SORTS}
+ARRAY_METHODS = REDUCTIONS | SORTS | ARRAY_METHODS_KEPT | {"dot", "reshape", "ravel", "flatten", "squeeze", "item",
+                                                         "tolist", "nonzero", "swapaxes"}
+"""Methods of an ndarray: on a value of unknown kind they are taken as the array's."""
+ARRAY_ATTRIBUTES = {"shape", "ndim", "size", "itemsize", "nbytes", "real", "imag", "flat", "dtype"}
 BUILTIN_SCALARS = {"float", "int", "bool", "round", "sum", "isinstance", "hasattr", "callable"}
 BUILTIN_OTHER = {"range", "enumerate", "zip", "reversed", "print", "str", "repr", "sorted", "list", "dict",
                  "tuple", "set", "map", "filter", "type", "iter", "next", "format", "super", "open"}
@@ -145,12 +168,18 @@ class Translator(cst.CSTTransformer):
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, scalars: Iterable[str], vectors: Iterable[str]) -> None:
+    def __init__(self, kinds: Kinds, defined: set[str], classes: set[str], methods: set[str]) -> None:
         super().__init__()
-        self.scalars, self.vectors = set(scalars), set(vectors)
+        self.kinds = kinds
+        self.defined, self.classes, self.methods = defined, classes, methods
         self.env: list[dict[str, str]] = [{}]
-        self.kinds: dict[int, tuple[cst.CSTNode, str]] = {}
+        self.class_env: list[dict[str, str]] = []
+        self.scope: list[tuple[str, bool]] = []
+        self.params: list[set[str]] = [set()]
+        self.imported: set[str] = set()
+        self.expr_kinds: dict[int, tuple[cst.CSTNode, str]] = {}
         self.notes: list[list[str]] = []
+        self.lines: list[int] = [0]
         self.added_T: set[int] = set()
         self.target_depth = 0
         self.origin: cst.CSTNode | None = None
@@ -158,76 +187,151 @@ class Translator(cst.CSTTransformer):
     # ----------------------------------------------------------------------------- bookkeeping
     def error(self, reason: str, node: cst.CSTNode | None = None) -> TranslationError:
         node = node or self.origin
-        line = 0
-        if node is not None:
-            try:
-                line = self.get_metadata(PositionProvider, node).start.line
-            except KeyError:
-                line = 0
+        line = self.line_of(node) if node is not None else 0
         construct = cst.Module([]).code_for_node(node).strip() if node is not None else ""
         return TranslationError(line, construct.splitlines()[0] if construct else "", reason)
 
+    def line_of(self, node: cst.CSTNode) -> int:
+        try:
+            return int(self.get_metadata(PositionProvider, node).start.line)
+        except KeyError:
+            return self.lines[-1]
+
+    @property
+    def function(self) -> str:
+        """The qualified name of the function being rewritten (``"<module>"`` outside any)."""
+        if not self.scope:
+            return "<module>"
+        parts = []
+        for i, (name, _) in enumerate(self.scope):
+            parts.append(name)
+            if self.scope[i][1] and i < len(self.scope) - 1:
+                parts.append("<locals>")
+        return ".".join(parts)
+
     def mark(self, node: cst.BaseExpression, kind: str) -> cst.BaseExpression:
-        self.kinds[id(node)] = (node, kind)
+        self.expr_kinds[id(node)] = (node, kind)
         return node
 
     def note(self, text: str) -> None:
         if self.notes and text not in self.notes[-1]:
             self.notes[-1].append(text)
 
-    def lookup(self, name: str) -> str:
-        if name in self.scalars:
-            return S
-        if name in self.vectors:
-            return V
-        for scope in reversed(self.env):
-            if name in scope:
-                return scope[name]
+    def unknown(self, node: cst.BaseExpression, what: str, at: cst.CSTNode | None = None) -> TranslationError:
+        """The error for a rule that needs the kind of ``node``, which nothing established: it
+        names the unknown names inside it and what to pass."""
+        paths = self.unknown_parts(node) or [path_of(node) or cst.Module([]).code_for_node(node)]
+        return self.error(f"{what}; {self.kinds.why_unknown(self.function, self.lines[-1], paths)}", at)
+
+    def unknown_parts(self, node: cst.BaseExpression) -> list[str]:
+        """The names, attributes and items of unknown kind an expression is made of."""
+        path = path_of(node)
+        if isinstance(node, cst.Attribute) and node.attr.value == "T":
+            return self.unknown_parts(node.value)
+        if path is not None and self.kind(node) == U:
+            return [path]
+        parts: list[str] = []
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression) and not isinstance(child, cst.Call):
+                parts += [p for p in self.unknown_parts(child) if p not in parts]
+            elif isinstance(child, (cst.Arg, cst.SubscriptElement, cst.Index)):
+                parts += [p for p in self.unknown_parts(child.value if not isinstance(child, cst.SubscriptElement)
+                                                        else child.slice) if p not in parts] \
+                    if isinstance(child, cst.Arg) else []
+        return parts
+
+    def established(self, path: str, line: int, *, parameter: bool = False) -> str | None:
+        """The kind evidence or a hint gives ``path`` here; a hint the evidence contradicts
+        is an error."""
+        try:
+            return self.kinds.observed(self.function, line, path, parameter=parameter)
+        except KindError as error:
+            raise TranslationError(line, path, str(error)) from None
+
+    def lookup(self, name: str, line: int) -> str:
+        """A name's kind: evidence at this line, else what the rewrite bound it to, else a hint."""
+        stable = name in self.params[-1]
+        kind = self.established(name, line, parameter=stable)
+        bound = next((scope[name] for scope in reversed(self.env) if name in scope), None)
+        if kind is not None:
+            return bound if bound in SHAPES and kind == C else kind
+        if bound is not None and bound != U:
+            return bound
+        hint = self.kinds.hints.get(self.function, name)
+        if hint is not None:
+            return hint
+        if bound is not None:
+            return bound
         if name in ("True", "False"):
             return S
         if name == "None":
             return NONE
-        if name in ("np", "numpy", "math") or name in BUILTIN_OTHER or name in BUILTIN_SCALARS:
+        if name in ("np", "numpy", "math") or name in BUILTIN_OTHER or name in BUILTIN_SCALARS or name in (
+                "len", "abs", "max", "min", "self", "cls") or name in self.defined or name in self.imported:
             return O
-        return hinted(name) or M
+        return U
+
+    def path_kind(self, node: cst.BaseExpression) -> str | None:
+        """The kind of an attribute or item (``self.W``, ``params["W1"]``) from evidence, a
+        hint or an assignment the rewrite saw."""
+        path = path_of(node)
+        if path is None:
+            return None
+        line = self.line_of(node)
+        kind = self.established(path, line)
+        if kind is None and path.endswith("]") and not path.endswith("*]"):
+            kind = self.established(path[:path.rindex("[")] + "[*]", line)
+        if kind is not None:
+            return kind
+        for scope in reversed(self.env):
+            if path in scope and scope[path] != U:
+                return scope[path]
+        if path.startswith("self.") and self.class_env and path in self.class_env[-1]:
+            return self.class_env[-1][path]
+        return self.kinds.hints.get(self.function, path)
 
     def bind(self, name: str, kind: str) -> None:
-        if name in self.scalars:
-            kind = S
-        elif name in self.vectors:
-            kind = V
         self.env[-1][name] = kind
 
-    def kind(self, node: cst.BaseExpression) -> str:
-        kind = self.raw_kind(node)
-        return M if kind == ITEM else kind
+    def bind_path(self, node: cst.BaseExpression, kind: str) -> None:
+        """Remember the kind assigned to an attribute or item; an attribute of ``self`` given
+        two kinds in a class is unknown."""
+        path = path_of(node)
+        if path is None:
+            return
+        self.env[-1][path] = kind
+        if path.startswith("self.") and self.class_env:
+            before = self.class_env[-1].get(path, kind)
+            self.class_env[-1][path] = kind if before == kind else U
 
-    def raw_kind(self, node: cst.BaseExpression) -> str:
-        """The kind, with ITEM (an element of a container: a 2-D array or a tuple) kept."""
-        if id(node) in self.kinds:
-            return self.kinds[id(node)][1]
+    def kind(self, node: cst.BaseExpression) -> str:
+        """The kind of an expression the rewrite has left."""
+        if id(node) in self.expr_kinds:
+            return self.expr_kinds[id(node)][1]
         if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
             return S
         if isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
             return O
         if isinstance(node, cst.Name):
-            return self.lookup(node.value)
+            return self.lookup(node.value, self.lines[-1])
         if isinstance(node, (cst.List, cst.Tuple, cst.Dict, cst.Set, cst.ListComp, cst.DictComp,
                              cst.SetComp, cst.GeneratorExp)):
             return C
         if isinstance(node, cst.Lambda):
             return O
-        return M
+        return U
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self.notes.append([])
+            self.lines.append(self.line_of(node))
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
         self.origin = original_node
         result = super().on_leave(original_node, updated_node)
         if isinstance(result, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self.lines.pop()
             notes = self.notes.pop()
             kept = [line for line in result.leading_lines
                     if not (line.comment and line.comment.value.startswith(NOTE))]
@@ -241,39 +345,52 @@ class Translator(cst.CSTTransformer):
         header = [line for line in updated_node.header if not (line.comment and line.comment.value.startswith(NOTE))]
         return updated_node.with_changes(header=header)
 
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = alias.asname.name if alias.asname else alias.name
+            self.imported.add(cst.Module([]).code_for_node(name).split(".")[0])
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, Sequence):
+            for alias in node.names:
+                name = alias.asname.name if alias.asname else alias.name
+                self.imported.add(cst.Module([]).code_for_node(name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope.append((node.name.value, False))
+        self.class_env.append({})
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        self.scope.pop()
+        self.class_env.pop()
+        return updated_node
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Bind the parameters: the kind a default or an annotation fixes, or what the body
+        shows without doubt; ``self`` is an object, ``*args`` and ``**kwargs`` containers."""
         self.bind(node.name.value, O)
-        evidence = ContainerEvidence()
-        node.body.visit(evidence)
-        scope: dict[str, str] = {}
+        self.scope.append((node.name.value, True))
+        usage = Usage()
+        node.body.visit(usage)
+        certain = usage.certain()
         params = node.params
+        scope: dict[str, str] = {}
         for p in [*params.posonly_params, *params.params, *params.kwonly_params]:
             name = p.name.value
-            kind = hinted(name) or M
-            if name in evidence.containers:
-                kind = C
-            if p.default is not None:
-                kind = S if isinstance(p.default, (cst.Integer, cst.Float, cst.UnaryOperation)) else O
-                if isinstance(p.default, cst.Name) and p.default.value in ("True", "False"):
-                    kind = S
-            if p.annotation is not None:
-                ann = dotted(p.annotation.annotation)
-                if ann in ("int", "float", "bool", "complex"):
-                    kind = S
-                elif ann in ("str", "dict", "list", "tuple", "Params"):
-                    kind = O if ann == "str" else C
-            if name in ("self", "cls"):
+            kind = parameter_kind(p) or certain.get(name, U)
+            if name in ("self", "cls") and len(self.scope) > 1 and not self.scope[-2][1]:
                 kind = O
             scope[name] = kind
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 scope[star.name.value] = C
         self.env.append(scope)
-        for name in list(scope):
-            self.bind(name, scope[name])
+        self.params.append(set(scope) - usage.assigned)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         self.env.pop()
+        self.params.pop()
+        self.scope.pop()
         return updated_node
 
     def bind_target(self, target: cst.BaseExpression, kind: str) -> None:
@@ -281,57 +398,61 @@ class Translator(cst.CSTTransformer):
             self.bind(target.value, kind)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for e in target.elements:
-                if isinstance(e, cst.StarredElement):
-                    self.bind_target(e.value, C)
-                else:
-                    self.bind_target(e.value, self.unpacked_kind(e.value, kind))
+                self.bind_target(e.value, C if isinstance(e, cst.StarredElement) else U)
+        else:
+            self.bind_path(target, kind)
 
-    def unpacked_kind(self, target: cst.BaseExpression, kind: str) -> str:
-        if kind in (SH, VSH):
-            return S
-        if isinstance(target, cst.Name):
-            return hinted(target.value) or M
-        return M
+    def unpack(self, target: cst.Tuple | cst.List, value: cst.BaseExpression, kind: str) -> cst.BaseExpression:
+        """``a, b = value``: the two sides of a shape (swapped), the items of a literal, of a
+        container or of a call's result; never the rows of an array."""
+        count = len(target.elements)
+        if kind == SH or (kind == USH and count == 2):
+            if count != 2:
+                raise self.error("unpacking the shape of a 2-D array into other than two names")
+            for e in target.elements:
+                self.bind_target(e.value, S)
+            return swap_elements(target)
+        values = shape_elements(value)
+        if values is not None and len(values) == count:
+            for e, v in zip(target.elements, values, strict=True):
+                self.bind_target(e.value, self.kind(v))
+            return target
+        if kind == M:
+            raise self.error(f"unpacking the rows of a 2-D array into {count} names (they would get its columns "
+                             "after the transpose); index the rows, X[0], X[1], …, or name it in containers= "
+                             "if it is a list")
+        if kind == U and not isinstance(value, cst.Call):
+            raise self.unknown(value, f"unpacking {path_of(value) or 'a value'} into {count} names "
+                                      "(items of a container, or rows of a 2-D array?)")
+        for e in target.elements:
+            self.bind_target(e.value, S if kind in (V, VSH) else U)
+        return target
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
         value = updated_node.value
         kind = self.kind(value)
         targets = []
         for t in updated_node.targets:
-            target = t.target
-            if kind == SH and isinstance(target, (cst.Tuple, cst.List)):
-                if len(target.elements) != 2:
-                    raise self.error("unpacking the shape of a 2-D array into other than two names")
-                target = swap_elements(target)
-                t = t.with_changes(target=target)
-            values = shape_elements(value) if isinstance(value, (cst.Tuple, cst.List)) else None
-            if (isinstance(target, (cst.Tuple, cst.List)) and values is not None
-                    and len(values) == len(target.elements)):
-                for e, v in zip(target.elements, values, strict=True):
-                    k = self.kind(v)
-                    if k == C and isinstance(v, cst.Name) and isinstance(e.value, cst.Name):
-                        k = hinted(e.value.value) or M
-                    self.bind_target(e.value, k)
-            elif kind == C and isinstance(value, cst.Name) and isinstance(target, cst.Name):
-                self.bind_target(target, hinted(target.value) or M)  # Z = cache: the cache is Z
-            elif isinstance(target, cst.Name) and self.user_call(value):
-                self.bind_target(target, hinted(target.value) or kind)  # params = init_params(...)
+            if isinstance(t.target, (cst.Tuple, cst.List)):
+                t = t.with_changes(target=self.unpack(t.target, value, kind))
             else:
-                self.bind_target(target, kind)
+                self.bind_target(t.target, kind)
             targets.append(t)
         return updated_node.with_changes(targets=targets)
-
-    @staticmethod
-    def user_call(value: cst.BaseExpression) -> bool:
-        """True for a call of a function that is not NumPy's: its result's kind is unknown."""
-        if not isinstance(value, cst.Call):
-            return False
-        path = dotted(value.func)
-        return isinstance(value.func, cst.Name) and path not in BUILTIN_SCALARS | BUILTIN_OTHER | {"len", "abs"}
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign) -> cst.AnnAssign:
         if updated_node.value is not None:
             self.bind_target(updated_node.target, self.kind(updated_node.value))
+        return updated_node
+
+    def leave_AugAssign(self, original_node: cst.AugAssign, updated_node: cst.AugAssign) -> cst.AugAssign:
+        """``Z += b``: a 1-D ``b`` broadcast into a 2-D ``Z`` becomes a column, as in ``Z + b``."""
+        target, value = updated_node.target, updated_node.value
+        kt, kv = self.kind(target), self.kind(value)
+        self.check_broadcast(target, kt, value, kv)
+        if (kt, kv) == (M, V):
+            self.note(BROADCAST_NOTE)
+            return updated_node.with_changes(value=self.as_column(value))
         return updated_node
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
@@ -347,18 +468,52 @@ class Translator(cst.CSTTransformer):
     def leave_AugAssign_target(self, node: cst.AugAssign) -> None:
         self.target_depth -= 1
 
+    def iterated_kind(self, node: cst.BaseExpression) -> str:
+        """The kind of what a loop iterates, before the rewrite has visited it."""
+        if isinstance(node, cst.Name):
+            return self.lookup(node.value, self.line_of(node))
+        if isinstance(node, (cst.Attribute, cst.Subscript)):
+            return self.path_kind(node) or U
+        if isinstance(node, (cst.List, cst.Tuple, cst.ListComp, cst.Dict)):
+            return C
+        if isinstance(node, cst.Call) and dotted(node.func) in ("list", "sorted", "dict.items"):
+            return C
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in (
+                "items", "keys", "values"):
+            return C
+        return U
+
     def loop_targets(self, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
+        """``for x in …``: counters are scalars, items of containers are looked up where they
+        are used; rows of a 2-D array (directly, through ``zip`` or ``enumerate``) are refused."""
         func = dotted(iterable.func) if isinstance(iterable, cst.Call) else None
-        if func in ("range", "reversed") or func == "np.arange":
+        if func in ("range", "reversed", "np.arange"):
             self.bind_target(target, S)
-        elif func == "enumerate" and isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == 2:
-            self.bind_target(target.elements[0].value, S)
-            self.bind_target(target.elements[1].value, M)
-        elif isinstance(iterable, cst.Name) and self.lookup(iterable.value) == M:
-            raise self.error("a loop over the rows of a 2-D array; loop over range(X.shape[0]) instead",
-                             iterable)
-        else:
-            self.bind_target(target, M)
+            return
+        if func in ("zip", "enumerate") and isinstance(iterable, cst.Call):
+            items = [a.value for a in iterable.args if a.keyword is None]
+            kinds = [self.iterated_kind(v) for v in items]
+            for v, k in zip(items, kinds, strict=True):
+                self.refuse_rows(v, k, func)
+            if isinstance(target, (cst.Tuple, cst.List)):
+                offset = 1 if func == "enumerate" else 0
+                if offset:
+                    self.bind_target(target.elements[0].value, S)
+                for e, k in zip(target.elements[offset:], kinds, strict=False):
+                    self.bind_target(e.value, S if k == V else U)
+            return
+        self.refuse_rows(iterable, self.iterated_kind(iterable), "for")
+        self.bind_target(target, S if self.iterated_kind(iterable) == V else U)
+
+    def refuse_rows(self, node: cst.BaseExpression, kind: str, how: str) -> None:
+        what = {"for": "a loop", "zip": "a loop through zip()", "enumerate": "a loop through enumerate()"}[how]
+        if kind == M:
+            raise self.error(f"{what} over the rows of a 2-D array (after the transpose they are its columns); "
+                             "loop over range(X.shape[0]) and index X[i], or name it in containers= if it "
+                             "is a list", node)
+        if kind == U:
+            raise self.unknown(node, f"{what} over {path_of(node) or 'a value'}: the rows of a 2-D array "
+                                     "or the items of a container?", node)
 
     def visit_For(self, node: cst.For) -> None:
         self.loop_targets(node.target, node.iter)
@@ -384,24 +539,38 @@ class Translator(cst.CSTTransformer):
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         for p in node.params.params:
-            self.bind(p.name.value, M)
+            self.bind(p.name.value, U)
 
     # ----------------------------------------------------------------------------- expressions
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        return self.mark(updated_node, self.lookup(updated_node.value))
+        return self.mark(updated_node, self.lookup(updated_node.value, self.line_of(original_node)))
 
     def leave_UnaryOperation(self, original_node: cst.UnaryOperation,
                              updated_node: cst.UnaryOperation) -> cst.BaseExpression:
         return self.mark(updated_node, self.kind(updated_node.expression))
 
-    def combine(self, kinds: Sequence[str]) -> str:
-        if any(k in (C, O, SH, VSH, NONE) for k in kinds):
+    @staticmethod
+    def combine(kinds: Sequence[str]) -> str:
+        """The kind of an elementwise result of operands of these kinds."""
+        if any(k in (C, O, NONE, *SHAPES) for k in kinds):
             return O
+        if U in kinds:
+            return U
         if M in kinds:
             return M
         if V in kinds:
             return V
         return S
+
+    def check_broadcast(self, left: cst.BaseExpression, kl: str, right: cst.BaseExpression, kr: str) -> None:
+        """An elementwise operation of two arrays needs both ranks: a 1-D array against a 2-D one
+        must become a column; of an unknown rank nothing can be said."""
+        if ND in (kl, kr):
+            raise self.error("an array of 3 or more dimensions has no transpose here")
+        if U in (kl, kr) and {kl, kr} <= {U, V, M}:
+            node = cst.BinaryOperation(left, cst.Add(), right)
+            raise self.unknown(node, "an elementwise operation of arrays of unknown rank (a 1-D array against a "
+                                     "2-D one is rewritten as a column)")
 
     def leave_BinaryOperation(self, original_node: cst.BinaryOperation,
                               updated_node: cst.BinaryOperation) -> cst.BaseExpression:
@@ -418,6 +587,7 @@ class Translator(cst.CSTTransformer):
                 new_left = new_left.with_changes(lpar=[], rpar=[])  # left-associative: not needed
             node = updated_node.with_changes(left=new_left, right=new_right)
             return self.mark(node, self.product_kind(kl, kr))
+        self.check_broadcast(left, kl, right, kr)
         if {kl, kr} == {V, M}:
             self.note(BROADCAST_NOTE)
             if kl == V:
@@ -425,6 +595,8 @@ class Translator(cst.CSTTransformer):
             else:
                 right = self.as_column(right)
             return self.mark(updated_node.with_changes(left=left, right=right), M)
+        if {kl, kr} <= {S, O, C} and C in (kl, kr) and isinstance(updated_node.operator, cst.Add):
+            return self.mark(updated_node, C)  # cache + (x,): tuples and lists joined
         return self.mark(updated_node, self.combine([kl, kr]))
 
     def as_column(self, node: cst.BaseExpression) -> cst.BaseExpression:
@@ -436,6 +608,10 @@ class Translator(cst.CSTTransformer):
 
     @staticmethod
     def product_kind(kl: str, kr: str) -> str:
+        """(AB)ᵀ = BᵀAᵀ holds for 1-D operands too, so the swap needs no kinds; the result's
+        kind does."""
+        if U in (kl, kr):
+            return U
         if kl == V and kr == V:
             return S
         if V in (kl, kr) and M in (kl, kr):
@@ -445,17 +621,39 @@ class Translator(cst.CSTTransformer):
         return M
 
     def leave_Comparison(self, original_node: cst.Comparison, updated_node: cst.Comparison) -> cst.BaseExpression:
-        kinds = [self.kind(updated_node.left)] + [self.kind(c.comparator) for c in updated_node.comparisons]
+        """Elementwise comparisons as arithmetic; a shape compared with a literal pair
+        (``Z.shape == (n, m)``) gets the pair swapped."""
+        left = updated_node.left
+        comparisons = list(updated_node.comparisons)
+        kinds = [self.kind(left)] + [self.kind(c.comparator) for c in comparisons]
+        for i, c in enumerate(comparisons):
+            before = kinds[i]
+            operand = c.comparator
+            if before in (SH, USH) and is_pair(operand):
+                assert isinstance(operand, (cst.Tuple, cst.List))
+                comparisons[i] = c.with_changes(comparator=swap_elements(operand))
+            elif kinds[i + 1] in (SH, USH) and is_pair(left if i == 0 else comparisons[i - 1].comparator) and i == 0:
+                assert isinstance(left, (cst.Tuple, cst.List))
+                left = swap_elements(left)
+            elif SH in (before, kinds[i + 1]) and C in (before, kinds[i + 1]):
+                raise self.error("the shape of a 2-D array compared with a tuple held in a variable; "
+                                 "write the tuple out, (rows, columns)")
+        node = updated_node.with_changes(left=left, comparisons=comparisons)
+        if any(k in SHAPES or k in (C, O, NONE) for k in kinds):
+            return self.mark(node, S)
+        for k, c in zip(kinds[1:], comparisons, strict=True):
+            self.check_broadcast(updated_node.left, kinds[0], c.comparator, k)
         if V in kinds and M in kinds:
             raise self.error("a comparison between a 1-D and a 2-D array (broadcasting)")
-        return self.mark(updated_node, self.combine(kinds) if kinds[0] != O else S)
+        return self.mark(node, self.combine(kinds))
 
     def leave_BooleanOperation(self, original_node: cst.BooleanOperation,
                                updated_node: cst.BooleanOperation) -> cst.BaseExpression:
         return self.mark(updated_node, S)
 
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
-        return self.mark(updated_node, self.combine([self.kind(updated_node.body), self.kind(updated_node.orelse)]))
+        kinds = {self.kind(updated_node.body), self.kind(updated_node.orelse)}
+        return self.mark(updated_node, kinds.pop() if len(kinds) == 1 else U)
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         attr, base = updated_node.attr.value, updated_node.value
@@ -472,17 +670,21 @@ class Translator(cst.CSTTransformer):
                 self.notes[-1][:] = [n for n in self.notes[-1] if n != RANDOM_NOTE]
                 return self.mark(base.value, M)
             return self.mark(updated_node, kind)
-        if kind in ARRAYS:
-            if attr == "shape":
-                return self.mark(updated_node, SH if kind == M else VSH)
-            if attr in ("ndim", "size", "itemsize", "nbytes"):
-                return self.mark(updated_node, S)
-            if attr in ("real", "imag"):
-                return self.mark(updated_node, kind)
-            if attr == "flat" and kind == M:
-                raise self.error("X.flat lists the elements in memory order; use X.ravel()")
-            return self.mark(updated_node, O)
-        return self.mark(updated_node, M if kind in (C, M) else O)
+        if kind in (*ARRAYS, U, ND) and attr in ARRAY_ATTRIBUTES:
+            return self.mark(updated_node, self.array_attribute(kind, attr))
+        return self.mark(updated_node, self.path_kind(original_node) or U)
+
+    def array_attribute(self, kind: str, attr: str) -> str:
+        """``X.shape`` (a shape), ``X.ndim`` (a number), ``X.real``; ``X.flat`` is refused."""
+        if attr == "shape":
+            return {M: SH, V: VSH}.get(kind, USH)
+        if attr in ("ndim", "size", "itemsize", "nbytes"):
+            return S
+        if attr in ("real", "imag"):
+            return kind
+        if attr == "flat" and kind != V:
+            raise self.error("X.flat lists the elements in memory order; use X.ravel()")
+        return O
 
     # ------------------------------------------------------------------------------ subscripts
     def index_class(self, element: cst.SubscriptElement) -> str:
@@ -501,60 +703,75 @@ class Translator(cst.CSTTransformer):
             return "int"
         if kind in ARRAYS:
             return kind
-        if kind == C:
-            return V  # a list of indices: X[:, permutation]
+        if kind == C or (isinstance(s.value, cst.Call) and dotted(s.value.func) == "range"):
+            return V  # a list of indices or a range: X[:, permutation], probs[range(N), y]
+        if kind == U:
+            raise self.unknown(s.value, f"the index {path_of(s.value) or 'here'}: a number, an index array "
+                                        "or a boolean mask?")
         return "key"
 
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
         base, elements = updated_node.value, list(updated_node.slice)
-        kind = self.raw_kind(base)
-        if kind == ITEM:
-            if len(elements) == 1 and self.index_class(elements[0]) in ("int", "slice"):
-                self.note(ITEM_NOTE)
-                return self.mark(updated_node, M)  # caches[l][1]: a tuple's item
-            kind = M
+        kind = self.kind(base)
+        if dotted(base) in ("np.c_", "np.r_", "np.s_", "np.index_exp"):
+            raise self.error(f"{dotted(base)}[…] builds arrays from pieces along an axis the transpose changes; "
+                             "write np.hstack, np.vstack or np.concatenate of 2-D pieces instead")
         if kind == SH:
-            return self.mark(self.shape_index(updated_node, elements), S)
+            reversed_shape = len(elements) == 1 and reverses(elements[0])
+            return self.mark(self.shape_index(updated_node, elements), SH if reversed_shape else S)
+        if kind == USH:
+            return self.mark(self.unknown_shape_index(updated_node, elements), S)
         if kind == VSH:
             return self.mark(updated_node, S)
-        if kind not in ARRAYS:
-            return self.mark(updated_node, ITEM if kind == C else M if kind == O else O)
+        if kind in (C, O, NONE) or (kind == U and len(elements) == 1 and isinstance(elements[0].slice, cst.Index)
+                                    and string_key(elements[0].slice.value)):
+            return self.mark(updated_node, self.path_kind(original_node) or U)
+        if kind == U:
+            raise self.unknown(base, f"indexing {path_of(base) or 'this value'}: a list, a 1-D or a 2-D array?")
+        if kind == ND:
+            raise self.error("an array of 3 or more dimensions has no transpose here")
         classes = [self.index_class(e) for e in elements]
         if "key" in classes:
-            return self.mark(updated_node, M)  # a dict look-up: params["W1"]
+            raise self.error("an array indexed by something that is neither a number, a slice nor an index array")
         if kind == V:
-            if classes == ["new"]:
-                return self.mark(updated_node.with_changes(slice=self.column_of(elements[0])), M)
-            if len(classes) == 1:
-                return self.mark(updated_node, S if classes == ["int"] else V)
-            if sorted(classes) == ["new", "slice"]:
-                return self.mark(updated_node.with_changes(slice=self.swapped(elements)), M)
-            raise self.error("this index of a 1-D array")
+            return self.vector_index(updated_node, elements, classes)
+        return self.matrix_index(updated_node, elements, classes)
+
+    def vector_index(self, node: cst.Subscript, elements: list[cst.SubscriptElement],
+                     classes: list[str]) -> cst.BaseExpression:
+        """``v[i]`` and ``v[a:b]`` unchanged; ``v[None, :]`` ↔ ``v[:, None]``."""
+        if classes == ["new"]:
+            return self.mark(node.with_changes(slice=self.column_of(elements[0])), M)
+        if len(classes) == 1:
+            return self.mark(node, S if classes == ["int"] else V)
+        if sorted(classes) == ["new", "slice"]:
+            return self.mark(node.with_changes(slice=self.swapped(elements)), M)
+        raise self.error("this index of a 1-D array")
+
+    def matrix_index(self, node: cst.Subscript, elements: list[cst.SubscriptElement],
+                     classes: list[str]) -> cst.BaseExpression:
+        """``X[i, j]`` → ``X[j, i]``, ``X[i]`` → ``X[:, i]``; a 2-D mask only as a target."""
         if "new" in classes:
             raise self.error("a new axis on a 2-D array makes a 3-D array, which has no transpose here")
         if len(classes) == 1:
             cls = classes[0]
             if cls == M:  # a boolean mask of the same shape: elementwise
                 if self.target_depth == 0:
-                    raise self.error("the index is taken to be a 2-D boolean mask, and X[mask] lists the "
-                                     "selected elements in memory order, which the transpose changes; assign "
-                                     "through the mask or use np.where; if the index is a number or a 1-D "
-                                     "index array, name it in scalars= or vectors=")
-                return self.mark(updated_node, V)
-            new = [cst.SubscriptElement(cst.Slice(None, None),
-                                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                   elements[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
-            return self.mark(updated_node.with_changes(slice=new), V if cls == "int" else M)
+                    raise self.error("a 2-D boolean mask: X[mask] lists the selected elements in memory "
+                                     "order, which the transpose changes; assign through the mask or use "
+                                     "np.where")
+                return self.mark(node, V)
+            return self.mark(node.with_changes(slice=self.column_of(elements[0])), V if cls == "int" else M)
         if len(classes) == 2:
             if M in classes:  # index arrays, paired: X[a, b] -> X[b, a] picks the same elements
                 if "slice" in classes:
                     raise self.error("a 2-D index array beside a slice")
-                return self.mark(updated_node.with_changes(slice=self.swapped(elements)), M)
+                return self.mark(node.with_changes(slice=self.swapped(elements)), M)
             ints = classes.count("int") + (1 if classes.count(V) == 2 else 0)
             result = {2: S, 1: V, 0: M}[min(ints, 2)]
             if classes.count(V) == 2:
                 result = V
-            return self.mark(updated_node.with_changes(slice=self.swapped(elements)), result)
+            return self.mark(node.with_changes(slice=self.swapped(elements)), result)
         raise self.error("more than two indices: a 3-D array has no transpose here")
 
     @staticmethod
@@ -569,6 +786,10 @@ class Translator(cst.CSTTransformer):
                 element.with_changes(comma=cst.MaybeSentinel.DEFAULT)]
 
     def shape_index(self, node: cst.Subscript, elements: list[cst.SubscriptElement]) -> cst.Subscript:
+        """``X.shape[0]`` ↔ ``X.shape[1]``; ``X.shape[::-1]`` is a shape, rewritten like one
+        (not at all)."""
+        if len(elements) == 1 and reverses(elements[0]):
+            return node
         if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
             raise self.error("a slice of the shape of a 2-D array; index it with 0 or 1")
         value = int_value(elements[0].slice.value)
@@ -576,6 +797,15 @@ class Translator(cst.CSTTransformer):
             raise self.error("the shape of a 2-D array indexed by other than 0, 1, -1 or -2")
         new = cst.Integer(str(1 - value % 2))
         return node.with_changes(slice=[elements[0].with_changes(slice=cst.Index(new))])
+
+    def unknown_shape_index(self, node: cst.Subscript, elements: list[cst.SubscriptElement]) -> cst.Subscript:
+        """``X.shape[1]`` or ``X.shape[-2]`` shows X is 2-D; ``X.shape[0]`` does not."""
+        value = int_value(elements[0].slice.value) if len(elements) == 1 and isinstance(
+            elements[0].slice, cst.Index) else None
+        if value in (1, -2):
+            return self.shape_index(node, elements)
+        base = node.value.value if isinstance(node.value, cst.Attribute) else node.value
+        raise self.unknown(base, f"{cst.Module([]).code_for_node(node)} is rewritten only for a 2-D array")
 
     # ------------------------------------------------------------------------------------ calls
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -588,15 +818,32 @@ class Translator(cst.CSTTransformer):
         if isinstance(func, cst.Attribute):
             receiver = self.kind(func.value)
             method = func.attr.value
-            if receiver in ARRAYS:
+            if receiver in ARRAYS or (receiver == U and method in ARRAY_METHODS):
                 return self.array_method(updated_node, func, method, receiver)
-            if receiver == O and method in RANDOM_DIMS | set(RANDOM_SIZE):
+            if receiver in (O, U) and method in RANDOM_DIMS | set(RANDOM_SIZE) | {"choice", "permutation",
+                                                                                  "shuffle"}:
                 return self.random_call(updated_node, method)
             if path is not None and path.startswith("math."):
                 return self.mark(updated_node, S)
-            if receiver == C:
-                return self.mark(updated_node, M if method in CONTAINER_METHODS_ARRAY else O)
-        return self.mark(updated_node, M)
+            if receiver == C or method in CONTAINER_METHODS:
+                return self.mark(updated_node, C if method in ("items", "keys", "values", "copy") else U)
+            if receiver == O and path is not None and path.split(".")[0] in self.imported:
+                self.refuse_foreign(updated_node, path)
+            elif method not in self.methods:
+                self.refuse_foreign(updated_node, cst.Module([]).code_for_node(func))
+            return self.mark(updated_node, U)
+        return self.mark(updated_node, U)
+
+    def refuse_foreign(self, call: cst.Call, name: str) -> None:
+        """A 2-D array (or a value of unknown kind) handed to a function this source does not
+        define: what it does with the transpose is unknown."""
+        for a in call.args:
+            kind = self.kind(a.value)
+            if kind in (M, U, ND):
+                what = "a 2-D array" if kind == M else f"{path_of(a.value) or 'a value'}, of unknown kind,"
+                raise self.error(f"{name} is not defined in this source and gets {what}: what it does with the "
+                                 "transpose is unknown; translate its source with this file, or write the "
+                                 "operation with NumPy (np.dot for a product)")
 
     def positional(self, call: cst.Call) -> list[cst.Arg]:
         return [a for a in call.args if a.keyword is None and not a.star]
@@ -605,6 +852,8 @@ class Translator(cst.CSTTransformer):
         return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
 
     def builtin_call(self, call: cst.Call, name: str) -> cst.BaseExpression:
+        """``len(X)`` → ``X.shape[1]``; builtins of known results; a call of a function or a
+        class of this source; anything else is foreign."""
         args = self.positional(call)
         if name == "len" and len(args) == 1:
             kind = self.kind(args[0].value)
@@ -612,16 +861,28 @@ class Translator(cst.CSTTransformer):
                 shape = cst.Attribute(value=parenthesized(args[0].value), attr=cst.Name("shape"))
                 node = cst.Subscript(value=shape, slice=[cst.SubscriptElement(cst.Index(cst.Integer("1")))])
                 return self.mark(node, S)
+            if kind in (U, ND):
+                raise self.unknown(args[0].value, f"len({path_of(args[0].value) or '…'}) counts the items of a "
+                                                  "list but the rows of a 2-D array")
             return self.mark(call, S)
         if name in ("abs", "max", "min") and args:
             return self.mark(call, self.combine([self.kind(a.value) for a in args]))
         if name in BUILTIN_SCALARS:
             return self.mark(call, S)
         if name in ("list", "dict", "tuple", "sorted", "set"):
+            if name in ("list", "tuple", "sorted") and args and self.kind(args[0].value) in (M, U):
+                raise self.unknown(args[0].value, f"{name}() of {path_of(args[0].value) or 'a value'} lists the "
+                                                  "rows of a 2-D array (or the items of a container?)") \
+                    if self.kind(args[0].value) == U else self.error(f"{name}() of a 2-D array lists its rows, "
+                                                                     "which the transpose makes columns")
             return self.mark(call, C)
         if name in BUILTIN_OTHER:
             return self.mark(call, O)
-        return self.mark(call, M)
+        if name in self.classes:
+            return self.mark(call, O)
+        if name not in self.defined:
+            self.refuse_foreign(call, name)
+        return self.mark(call, U)
 
     def map_axis(self, axis: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(axis, cst.Name) and axis.value == "None":
@@ -650,6 +911,11 @@ class Translator(cst.CSTTransformer):
             raise self.error("keepdims given by an expression; write True or False")
         no_axis = axis_at is None or (isinstance(args[axis_at].value, cst.Name)
                                       and args[axis_at].value.value == "None")  # type: ignore[attr-defined]
+        if kind == U and not no_axis:
+            receiver = call.args[0].value if axis_position else call.func.value  # type: ignore[attr-defined]
+            raise self.unknown(receiver, f"{name} along an axis is rewritten only for a 2-D array")
+        if kind == U:
+            return self.mark(call, U if keep else S)
         if kind != M:
             return self.mark(call, S if no_axis or kind == V and not keep else V)
         if no_axis:
@@ -661,7 +927,7 @@ class Translator(cst.CSTTransformer):
         axis = args[axis_at].value
         args[axis_at] = args[axis_at].with_changes(value=self.map_axis(axis))
         full = isinstance(axis, cst.Tuple)
-        result = M if keep or name in ("cumsum", "cumprod") else (S if full else V)
+        result = M if keep or name in SAME_SHAPE else (S if full else V)
         return self.mark(call.with_changes(args=args), result)
 
     def numpy_call(self, call: cst.Call, path: str) -> cst.BaseExpression:
@@ -682,15 +948,26 @@ class Translator(cst.CSTTransformer):
                 raise self.error(f"np.{name} with other than two arguments")
             kinds = self.kind(args[0].value), self.kind(args[1].value)
             return self.mark(call.with_changes(args=swap_args(call.args)), self.product_kind(*kinds))
+        if name in SORTS:
+            return self.sort(call, name, first, 1)
         if name in REDUCTIONS:
             return self.reduction(call, name, first, 1)
         if name in ELEMENTWISE:
             if name == "where" and len(call.args) == 1:
                 raise self.error("np.where with one argument lists indices in memory order")
             arg_kinds = [self.kind(a.value) for a in args]
+            for a, b in zip(args, args[1:], strict=False):
+                self.check_broadcast(a.value, self.kind(a.value), b.value, self.kind(b.value))
             if V in arg_kinds and M in arg_kinds:
-                raise self.error(f"np.{name} of a 1-D and a 2-D array (broadcasting)")
+                raise self.error(f"np.{name} of a 1-D and a 2-D array (broadcasting); write it with operators "
+                                 "or make the 1-D array a column")
             return self.mark(call, self.combine([k if k != O else S for k in arg_kinds]))
+        if name in ("diag", "diagflat"):
+            if first == V:
+                return self.mark(call, M)
+            if first == M and name == "diag" and len(call.args) == 1:
+                return self.mark(call, V)
+            raise self.error(f"np.{name} of an array not known to be 1-D (or with an offset)")
         if name in SCALAR_RESULTS:
             return self.mark(call, S)
         if name in KEEP:
@@ -699,7 +976,7 @@ class Translator(cst.CSTTransformer):
                 if any(isinstance(v, (cst.List, cst.Tuple)) for v in values):
                     raise self.error("a nested list literal as a 2-D array; build it transposed by hand")
                 return self.mark(call, V)
-            return self.mark(call, first if first in ARRAYS else M)
+            return self.mark(call, first if first in (*ARRAYS, U) else U)
         if name in CONSTRUCTORS:
             return self.constructor(call, name)
         if name == "eye":
@@ -708,7 +985,7 @@ class Translator(cst.CSTTransformer):
             new = swap_args(call.args) if len(args) == 2 else list(call.args)
             return self.mark(call.with_changes(args=new), M)
         if name in ("shape",):
-            return self.mark(call, SH if first == M else VSH)
+            return self.mark(call, {M: SH, V: VSH}.get(first, USH))
         if name in ("arange", "linspace", "bincount", "unique"):
             return self.mark(call, V)
         if name in ("reshape", "ravel"):
@@ -716,7 +993,7 @@ class Translator(cst.CSTTransformer):
         if name == "squeeze":
             if self.keyword(call, "axis") or len(args) > 1:
                 return self.reduction(call, name, first, 1)
-            return self.mark(call, V if first in ARRAYS else first)
+            return self.mark(call, V if first in ARRAYS else U)
         if name == "expand_dims":
             if first == V:
                 axis = self.keyword(call, "axis") or (args[1] if len(args) > 1 else None)
@@ -749,11 +1026,16 @@ class Translator(cst.CSTTransformer):
         kind = self.kind(shape)
         if kind == SH:
             return self.mark(call, M)
+        if kind == USH:
+            return self.mark(call, U)
         if kind in (S, VSH):
             return self.mark(call, V)
         elements = shape_elements(shape)
+        if elements is None and kind == U:
+            raise self.unknown(shape, f"np.{name}({path_of(shape) or '…'}): a number gives a 1-D array (name it "
+                                      "in scalars=), a pair a 2-D one (write it out, (rows, columns))")
         if elements is None:
-            raise self.error(f"np.{name} with a shape given by a variable; write (rows, columns) out")
+            raise self.error(f"np.{name} with a shape held in a variable; write (rows, columns) out")
         if len(elements) == 2:
             assert isinstance(shape, (cst.Tuple, cst.List))
             args[at] = args[at].with_changes(value=swap_elements(shape))
@@ -766,6 +1048,8 @@ class Translator(cst.CSTTransformer):
         """A random draw: a 2-D one becomes the same draw, transposed (``….T``)."""
         if name in RANDOM_DIMS:
             dims = list(call.args)
+            if len(dims) == 1 and dims[0].star == "*":
+                return self.starred_draw(call, name)
             if any(a.star or a.keyword is not None for a in dims):
                 raise self.error(f"{name} with starred or keyword dimensions; write them out")
             count = len(dims)
@@ -783,13 +1067,22 @@ class Translator(cst.CSTTransformer):
                     count = 1
                 elif elements is not None:
                     count = len(elements)
+                elif kind == U:
+                    raise self.unknown(size.value, f"{name} with size={path_of(size.value) or '…'}: a number "
+                                                   "draws a 1-D array (name it in scalars=), a pair a 2-D one")
                 else:
-                    raise self.error(f"{name} with a size given by a variable or a shape; write (rows, columns) out")
+                    raise self.error(f"{name} with a size held in a variable or a shape; write (rows, columns) out")
         else:
             if name in ("seed", "default_rng", "RandomState", "get_state", "set_state"):
                 return self.mark(call, O)
-            if name == "permutation" and self.kind(call.args[0].value) != M:
+            if name == "permutation" and self.kind(call.args[0].value) in (S, V):
                 return self.mark(call, V)
+            if name == "shuffle" and self.kind(call.args[0].value) in (V, C):
+                return self.mark(call, NONE)
+            if name in ("permutation", "shuffle"):
+                raise self.error(f"{name} of a value not known to be a number, a 1-D array or a list (it "
+                                 "shuffles the rows of a 2-D array, which the transpose makes columns); shuffle "
+                                 "an index array and index the columns")
             raise self.error(f"np.random.{name} is not covered by the translation rules")
         if count == 0:
             return self.mark(call, S)
@@ -838,6 +1131,9 @@ class Translator(cst.CSTTransformer):
                 raise self.error("a reshape to 3-D or more")
         if kind == V and result == V:
             return self.mark(call.with_changes(args=args), V)
+        if kind == U:
+            receiver = self.positional(call)[0].value if function else call.func.value  # type: ignore[attr-defined]
+            raise self.unknown(receiver, f"{name} is rewritten (in the other memory order) only for a 2-D array")
         if kind not in ARRAYS:
             raise self.error(f"{name} of something not known to be an array")
         if order_at is None:
@@ -870,6 +1166,9 @@ class Translator(cst.CSTTransformer):
         if elements is None:
             raise self.error(f"np.{name} of a sequence given by a variable; list the arrays")
         kinds = {self.kind(e) for e in elements}
+        if U in kinds:
+            unknown = next(e for e in elements if self.kind(e) == U)
+            raise self.unknown(unknown, f"np.{name} joins along an axis that depends on the ranks")
         if kinds == {M}:
             if name == "concatenate":
                 axis = self.keyword(call, "axis") or (args[1] if len(args) > 1 else None)
@@ -909,6 +1208,8 @@ class Translator(cst.CSTTransformer):
             node = call.with_changes(func=func.with_changes(value=parenthesized(other)),
                                      args=[call.args[0].with_changes(value=receiver)])
             return self.mark(node, self.product_kind(kind, self.kind(other)))
+        if method in SORTS:
+            return self.sort(call, method, kind, 0)
         if method in REDUCTIONS:
             return self.reduction(call, method, kind, 0)
         if method in ("reshape", "ravel", "flatten"):
@@ -920,49 +1221,159 @@ class Translator(cst.CSTTransformer):
         if method == "squeeze":
             if call.args:
                 return self.reduction(call, method, kind, 0)
-            return self.mark(call, V)
+            return self.mark(call, V if kind in ARRAYS else U)
         if method in ARRAY_METHODS_KEPT:
             return self.mark(call, kind)
         if method == "item":
             return self.mark(call, S)
         raise self.error(f"the array method .{method}() is not covered by the translation rules")
 
+    def sort(self, call: cst.Call, name: str, kind: str, axis_position: int) -> cst.BaseExpression:
+        """``np.argsort(X)`` sorts along the last axis: for a 2-D array the translation names
+        the first, ``axis=0``; an explicit axis is swapped as for a reduction."""
+        args = list(call.args)
+        positional = [a for a in args if a.keyword is None and not a.star]
+        has_axis = self.keyword(call, "axis") is not None or len(positional) > axis_position
+        if kind == V:
+            return self.mark(call, V)
+        if kind != M:
+            receiver = positional[0].value if axis_position else call.func.value  # type: ignore[attr-defined]
+            raise self.unknown(receiver, f"{name} sorts along an axis the transpose changes; it is rewritten "
+                                         "only for a 1-D or a 2-D array")
+        if has_axis:
+            return self.reduction(call, name, kind, axis_position)
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        args.append(cst.Arg(cst.Integer("0"), keyword=cst.Name("axis"),
+                            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                  whitespace_after=cst.SimpleWhitespace(""))))
+        return self.mark(call.with_changes(args=args), M)
 
-class ContainerEvidence(cst.CSTVisitor):
-    """Names a function body uses as containers: looked up with a string, appended to,
-    iterated with ``.items()``, or unpacked into several names."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.containers: set[str] = set()
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        if isinstance(node.value, cst.Name) and len(node.slice) == 1:
-            s = node.slice[0].slice
-            if isinstance(s, cst.Index) and isinstance(
-                    s.value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
-                self.containers.add(node.value.value)
-            if isinstance(s, cst.Index) and isinstance(s.value, cst.BinaryOperation) and isinstance(
-                    s.value.left, (cst.SimpleString, cst.FormattedString)):
-                self.containers.add(node.value.value)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in (
-                "append", "items", "keys", "values", "get", "extend", "insert", "update", "pop"):
-            self.containers.add(func.value.value)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if isinstance(node.value, cst.Name) and any(isinstance(t.target, (cst.Tuple, cst.List))
-                                                    for t in node.targets):
-            self.containers.add(node.value.value)
+    def starred_draw(self, call: cst.Call, name: str) -> cst.BaseExpression:
+        """``np.random.rand(*X.shape)``: the same draw, transposed: ``rand(*X.shape[::-1]).T``."""
+        arg = call.args[0]
+        kind = self.kind(arg.value)
+        if kind == VSH:
+            return self.mark(call, V)
+        if kind != SH:
+            raise self.unknown(arg.value, f"{name}(*…) draws as many dimensions as the shape has") if kind == USH \
+                else self.error(f"{name} with starred dimensions other than a 2-D array's shape; write them out")
+        value = arg.value
+        if isinstance(value, cst.Subscript) and len(value.slice) == 1 and reverses(value.slice[0]):
+            reversed_shape = value.value
+        else:
+            reversed_shape = cst.Subscript(value=value, slice=[cst.SubscriptElement(
+                cst.Slice(None, None, step=cst.UnaryOperation(cst.Minus(), cst.Integer("1")),
+                          second_colon=cst.Colon()))])
+        self.note(RANDOM_NOTE)
+        node = cst.Attribute(value=call.with_changes(args=[arg.with_changes(value=reversed_shape)]),
+                             attr=cst.Name("T"))
+        self.added_T.add(id(node))
+        return self.mark(node, M)
 
 
-def translate_source(source: str, scalars: Iterable[str] = (), vectors: Iterable[str] = ()) -> str:
-    """The source rewritten for the other convention (see the module docstring)."""
+def path_of(node: cst.BaseExpression) -> str | None:
+    """The path under which evidence and hints name a value: ``x``, ``self.W``,
+    ``params['W1']``, ``cache[0]``, ``params['W*']`` for a key built from the prefix ``"W"``,
+    ``caches[*]`` for any item."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = path_of(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        base = path_of(node.value)
+        if base is None:
+            return None
+        key = node.slice[0].slice.value
+        if isinstance(key, cst.SimpleString):
+            return f"{base}[{key.evaluated_value!r}]"
+        if isinstance(key, cst.Integer):
+            return f"{base}[{int(key.value)}]"
+        prefix = key_prefix(key)
+        return f"{base}[{prefix + '*'!r}]" if prefix is not None else f"{base}[*]"
+    return None
+
+
+def key_prefix(key: cst.BaseExpression) -> str | None:
+    """``"W"`` for the keys ``"W" + str(l)`` and ``f"W{l}"``; None for other keys."""
+    if isinstance(key, cst.BinaryOperation) and isinstance(key.left, cst.SimpleString):
+        return str(key.left.evaluated_value)
+    if isinstance(key, cst.FormattedString) and key.parts and isinstance(key.parts[0], cst.FormattedStringText):
+        return key.parts[0].value
+    return None
+
+
+def reverses(element: cst.SubscriptElement) -> bool:
+    """True for the index ``[::-1]``."""
+    s = element.slice
+    return isinstance(s, cst.Slice) and s.lower is None and s.upper is None and s.step is not None \
+        and int_value(s.step) == -1
+
+
+def is_pair(node: cst.BaseExpression) -> bool:
+    """True for a literal pair such as ``(n, m)``."""
+    elements = shape_elements(node)
+    return elements is not None and len(elements) == 2
+
+
+def defined_names(module: cst.Module) -> tuple[set[str], set[str], set[str], set[str]]:
+    """The functions and classes a source defines (names and qualified names) and the names
+    of the methods of its classes."""
+    functions, classes, methods, qualified = set(), set(), set(), set()
+
+    def walk(body: Sequence[cst.CSTNode], prefix: str, in_class: bool) -> None:
+        for node in body:
+            if isinstance(node, cst.FunctionDef):
+                functions.add(node.name.value)
+                qualified.add(prefix + node.name.value)
+                if in_class:
+                    methods.add(node.name.value)
+                if isinstance(node.body, cst.IndentedBlock):
+                    walk(node.body.body, f"{prefix}{node.name.value}.<locals>.", False)
+            elif isinstance(node, cst.ClassDef):
+                classes.add(node.name.value)
+                if isinstance(node.body, cst.IndentedBlock):
+                    walk(node.body.body, f"{prefix}{node.name.value}.", True)
+            elif isinstance(node, cst.BaseCompoundStatement) and isinstance(node.body, cst.IndentedBlock):
+                walk(node.body.body, prefix, in_class)
+
+    walk(module.body, "", False)
+    return functions | classes, classes, methods, qualified
+
+
+def parse(source: str) -> cst.Module:
+    """The source parsed, or a TranslationError; what Python itself refuses (a syntax error,
+    too deep a nesting) is refused before libcst sees it."""
     try:
-        module = cst.parse_module(source)
+        ast.parse(source)
+    except SyntaxError as error:
+        raise TranslationError(error.lineno or 0, (error.text or "").strip(), f"not valid Python: {error.msg}") \
+            from None
+    except (RecursionError, MemoryError):
+        raise TranslationError(0, "", "nested too deeply for Python to compile") from None
+    try:
+        return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        raise TranslationError(error.raw_line, "", f"not valid Python: {error.message}") from error
-    wrapper = cst.MetadataWrapper(module)
-    return wrapper.visit(Translator(scalars, vectors)).code
+        raise TranslationError(error.raw_line, "", f"not valid Python: {error.message}") from None
+
+
+def translate_source(source: str, hints: Mapping[str, Iterable[str]], evidence: Evidence | None = None) -> str:
+    """The source rewritten for the other convention (see the module docstring), with the kinds
+    established by ``hints`` (``{"vectors": [...], ...}``) and ``evidence``."""
+    module = parse(source)
+    defined, classes, methods, qualified = defined_names(module)
+    try:
+        kinds = Kinds(Hints.parse(hints, qualified), evidence)
+    except KindError as error:
+        raise TranslationError(0, "", str(error)) from None
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        wrapper = cst.MetadataWrapper(module)
+        return wrapper.visit(Translator(kinds, defined, classes, methods)).code
+    except RecursionError:
+        raise TranslationError(0, "", "an expression nested too deeply to rewrite; split it into "
+                                      "several statements") from None
+    finally:
+        sys.setrecursionlimit(limit)
