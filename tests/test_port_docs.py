@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -34,14 +35,33 @@ def test_the_page_has_its_examples() -> None:
     assert any("def train(" in row for row, _ in translation_pairs())
 
 
+TRAIN_CHECKS = """import numpy as np
+from loop import train
+
+rng = np.random.default_rng(0)
+X, Y = rng.random((12, 4)), np.eye(3)[rng.integers(0, 3, size=12)]
+train({X}, {Y}, [4, 5, 3], 0.5, 2, 5)
+"""
+
+
+def kinds(row: str, to: str) -> dict[str, Any]:
+    """What the page's snippets say in their text: which names hold what. The training loop
+    is translated with a check script that runs it."""
+    if "def train(" in row:
+        names = {"X": "X.T", "Y": "Y.T"} if to == "rowmajor" else {"X": "X", "Y": "Y"}
+        return {"examples": "import numpy as np\n" + TRAIN_CHECKS.format(**names), "module": "loop"}
+    matrices = ["Z", "Y", "A", "A_prev", "W", "dZ", "x", "w", "dout", "X"]
+    return {"matrices": matrices + ([] if "dout" in row else ["b"]), "vectors": ["b"] if "dout" in row else [],
+            "scalars": ["keep_prob", "m", "start", "batch_size"]}
+
+
 @pytest.mark.parametrize("row, col", translation_pairs())
 def test_each_example_is_the_translators_output(row: str, col: str) -> None:
-    vectors = ["b"] if "dout" in row else []
-    assert translate(row, to="colmajor", vectors=vectors) == col
-    back = translate(col, to="rowmajor", vectors=vectors)
+    assert translate(row, to="colmajor", **kinds(row, "colmajor")) == col
+    back = translate(col, to="rowmajor", **kinds(row, "rowmajor"))
     def unmarked(code: str) -> str:
         return "".join(line for line in code.splitlines(keepends=True) if "# nnconv:" not in line)
-    assert unmarked(translate(back, to="colmajor", vectors=vectors)) == unmarked(col)
+    assert unmarked(translate(back, to="colmajor", **kinds(row, "colmajor"))) == unmarked(col)
 
 
 def test_the_worked_training_loop_runs_the_same_in_both_conventions() -> None:

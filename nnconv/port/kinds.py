@@ -126,7 +126,7 @@ class Evidence:
 
 def walk(path: str, value: Any, depth: int) -> Iterator[tuple[str, Any]]:
     """``(path, value)`` for a value and the items and attributes inside it: ``params['W1']``,
-    ``cache[0]``, ``self.W``; ``x[*]`` stands for every item of a list or tuple."""
+    ``cache[0]``, ``self.W``; ``x[*]`` stands for every item of a list, tuple or dict."""
     yield path, value
     if depth >= MAX_DEPTH:
         return
@@ -134,6 +134,7 @@ def walk(path: str, value: Any, depth: int) -> Iterator[tuple[str, Any]]:
         for key, item in value.items():
             if isinstance(key, (str, int)):
                 yield from walk(f"{path}[{key!r}]", item, depth + 1)
+            yield from walk(f"{path}[*]", item, depth + 1)
     elif isinstance(value, (list, tuple)) and len(value) <= MAX_ITEMS:
         for i, item in enumerate(value):
             yield from walk(f"{path}[{i}]", item, depth + 1)
