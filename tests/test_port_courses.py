@@ -421,7 +421,8 @@ def test_cli_check_without_examples_uses_only_the_shapes_given(tmp_path: Path,
     path = tmp_path / "layers.py"
     path.write_text(CS231N)
     code = main(["translate", str(path), "--to", "deeplearning.ai", "--check", "--vectors", ",".join(CS231N_VECTORS),
-                 "--matrices", "x,w,dout,X,W1,W2,dW1,dW2", "--containers", "cache", "--shapes", "x=6x4,w=4x3,b=3,y=6:int3"])
+                 "--matrices", "x,w,dout,X,W1,W2,dW1,dW2", "--containers", "cache",
+                 "--shapes", "x=6x4,w=4x3,b=3,y=6:int3"])
     out = capsys.readouterr().out
     assert re.search(r"# affine_forward: (exact|close)", out)
     assert "# two_layer_net: not exercised" in out and "wrong" not in out
