@@ -45,7 +45,7 @@ import pytest
 
 import nnconv.port
 from nnconv.cli import main
-from nnconv.port import TranslationError, translate
+from nnconv.port import TranslationError, translate, verify
 
 CORPUS = Path(__file__).parent / "port_corpus"
 VERIFIED = ("exact", "close")
@@ -313,7 +313,7 @@ def outcome(stem: str, mode: str) -> Outcome:
     except TranslationError as error:
         result.error = error
         return result
-    result.verdicts = dict(nnconv.port.verify(source, result.translated, to=case.to, examples=checks, module=stem))
+    result.verdicts = dict(verify(source, result.translated, to=case.to, examples=checks, module=stem))
     return result
 
 
@@ -436,6 +436,56 @@ def test_with_examples_every_function_verified(stem: str, mode: str) -> None:
     assert not problems, report(result, problems)
 
 
+def test_verify_is_still_the_function_after_a_call() -> None:
+    """``nnconv.port.verify`` is pinned API: importing the submodule of the same name on the
+    first call must not put the module in the function's place."""
+    verify(read("cs231n_optim"), read("cs231n_optim"), to="colmajor", examples=read("cs231n_optim_checks"),
+           module="cs231n_optim")
+    assert nnconv.port.verify is verify and callable(nnconv.port.verify), nnconv.port.verify
+
+
+WRONG_BATCHNORM_TEST_MODE = '''
+def batchnorm_forward(x, gamma, beta, bn_param):
+    mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5)
+    momentum = bn_param.get("momentum", 0.9)
+    D, N = x.shape
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+    cache = None
+    if mode == "train":
+        sample_mean = x.mean(axis=1)
+        sample_var = x.var(axis=1)
+        xhat = (x - sample_mean[:, np.newaxis]) / np.sqrt(sample_var + eps)[:, np.newaxis]
+        out = gamma[:, np.newaxis] * xhat + beta[:, np.newaxis]
+        cache = (xhat, gamma, sample_var, eps)
+        running_mean = momentum * running_mean + (1 - momentum) * sample_mean
+        running_var = momentum * running_var + (1 - momentum) * sample_var
+    elif mode == "test":
+        # the 1-D running statistics broadcast along the examples, as in the rowmajor original
+        xhat = (x - running_mean) / np.sqrt(running_var + eps)
+        out = gamma * xhat + beta
+    else:
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    return out, cache
+'''
+
+
+def test_verify_replays_every_branch_the_examples_reach() -> None:
+    """The checks run batchnorm_forward three times in training mode and many more times in a
+    gradient check before they run its test mode: a translation right in training mode and wrong
+    in test mode (the 1-D running statistics broadcast along the examples) must not pass."""
+    source = read("cs231n_layers")
+    verdicts = verify(source, source + WRONG_BATCHNORM_TEST_MODE, to="colmajor",
+                                  examples=read("cs231n_layers_checks"), module="cs231n_layers")
+    verdict = verdicts["batchnorm_forward"]
+    assert verdict.status not in VERIFIED, (
+        f"{verdict}: the test-mode call (about the 40th) was never replayed; a call that reaches lines or "
+        "kinds and shapes of arguments no earlier recorded call reached must be recorded too")
+
+
 # --------------------------------------------------------------------------------------- the CLI
 def cli(stem: str, capsys: pytest.CaptureFixture[str], path: Path | None = None,
         checks: Path | None = None) -> tuple[int, str]:
@@ -468,17 +518,16 @@ def test_cli_check_fails_a_planted_wrong_translation(plant: str, capsys: pytest.
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The translation replaced by the original as it was, or by the good translation with
     ``affine_relu`` redefined the way a guessed 2-D bias ports it (class 1)."""
-    source = read("cs231n_fc_net")
-    if plant == "untranslated":
-        planted = source
-    else:
-        planted = translate(source, to="colmajor", examples=read("cs231n_fc_net_checks"),
-                            module="cs231n_fc_net") + WRONG_AFFINE_RELU
+    planted = source = read("cs231n_fc_net")
+    if plant == "bias":
+        good = outcome("cs231n_fc_net", "examples").translated
+        planted = (good or source) + WRONG_AFFINE_RELU
     monkeypatch.setattr(nnconv.port, "translate", lambda *args, **kwargs: planted)
     code, out = cli("cs231n_fc_net", capsys)
     assert code != 0, out
     if plant == "bias":
-        assert "affine_relu" in out, out
+        line = next((line for line in out.splitlines() if line.strip().startswith("affine_relu ")), "")
+        assert re.search(r"\b(wrong|failed)\b", line), out
 
 
 def test_cli_check_fails_when_the_original_crashes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
