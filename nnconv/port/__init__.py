@@ -96,7 +96,7 @@ def translate(source: str, *, to: str, scalars: Iterable[str] = (), vectors: Ite
 
 def verify(source: str, translated: str, *, to: str, examples: str, module: str) -> dict[str, Verdict]:
     """Verify ``translated`` by execution on the calls the check script ``examples`` makes into
-    ``source`` (imported as ``module``); see :func:`nnconv.port.verify.verify`."""
-    from .verify import verify as run
+    ``source`` (imported as ``module``); see :mod:`nnconv.port.replay`."""
+    from .replay import verify as run
 
     return run(source, translated, to=to, examples=examples, module=module)

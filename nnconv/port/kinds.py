@@ -111,9 +111,10 @@ class Evidence:
         return kinds
 
     def note(self, function: str, line: int, frame_locals: dict[str, Any]) -> None:
+        """Record the kinds of these locals (or of a call's result, ``"f()"``) at ``line``."""
         key = (function, line)
         self.hits[key] = self.hits.get(key, 0) + 1
-        if self.hits[key] > MAX_HITS:
+        if self.hits[key] > MAX_HITS and not any(name.endswith("()") for name in frame_locals):
             return
         paths = self.lines.setdefault(key, {})
         shapes = self.shapes.setdefault(key, {})
@@ -210,6 +211,10 @@ def record(source: str, examples: str, name: str) -> Evidence:
     def local(frame: types.FrameType, event: str, arg: Any) -> Any:
         if event == "line":
             evidence.note(function_name(frame.f_code), frame.f_lineno, frame.f_locals)
+        elif event == "return" and frame.f_back is not None and frame.f_back.f_code.co_filename == filename \
+                and not frame.f_code.co_name.startswith("<"):
+            caller = frame.f_back
+            evidence.note(function_name(caller.f_code), caller.f_lineno, {f"{frame.f_code.co_name}()": arg})
         return local
 
     def tracer(frame: types.FrameType, event: str, arg: Any) -> Any:

@@ -168,9 +168,10 @@ class Translator(cst.CSTTransformer):
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, kinds: Kinds, defined: set[str], classes: set[str], methods: set[str]) -> None:
+    def __init__(self, kinds: Kinds, defined: set[str], classes: set[str], methods: set[str],
+                 refused: dict[str, TranslationError]) -> None:
         super().__init__()
-        self.kinds = kinds
+        self.kinds, self.refused = kinds, refused
         self.defined, self.classes, self.methods = defined, classes, methods
         self.env: list[dict[str, str]] = [{}]
         self.class_env: list[dict[str, str]] = []
@@ -183,13 +184,19 @@ class Translator(cst.CSTTransformer):
         self.added_T: set[int] = set()
         self.target_depth = 0
         self.origin: cst.CSTNode | None = None
+        self.origin_call: cst.Call = cst.Call(cst.Name("f"))
 
     # ----------------------------------------------------------------------------- bookkeeping
     def error(self, reason: str, node: cst.CSTNode | None = None) -> TranslationError:
+        """A refusal at ``node`` (by default the node being left); the reason names the
+        construct when it names nothing else of its line."""
         node = node or self.origin
         line = self.line_of(node) if node is not None else 0
         construct = cst.Module([]).code_for_node(node).strip() if node is not None else ""
-        return TranslationError(line, construct.splitlines()[0] if construct else "", reason)
+        construct = construct.splitlines()[0] if construct else ""
+        if construct and construct not in reason:
+            reason = f"{reason} (in {construct})"
+        return TranslationError(line, construct, reason)
 
     def line_of(self, node: cst.CSTNode) -> int:
         try:
@@ -365,9 +372,10 @@ class Translator(cst.CSTTransformer):
         self.class_env.pop()
         return updated_node
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         """Bind the parameters: the kind a default or an annotation fixes, or what the body
-        shows without doubt; ``self`` is an object, ``*args`` and ``**kwargs`` containers."""
+        shows without doubt; ``self`` is an object, ``*args`` and ``**kwargs`` containers. A
+        function refused earlier is not visited."""
         self.bind(node.name.value, O)
         self.scope.append((node.name.value, True))
         usage = Usage()
@@ -386,12 +394,14 @@ class Translator(cst.CSTTransformer):
                 scope[star.name.value] = C
         self.env.append(scope)
         self.params.append(set(scope) - usage.assigned)
+        return self.function not in self.refused
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        refusal = self.refused.get(self.function)
         self.env.pop()
         self.params.pop()
         self.scope.pop()
-        return updated_node
+        return updated_node if refusal is None else refused_stub(updated_node, refusal)
 
     def bind_target(self, target: cst.BaseExpression, kind: str) -> None:
         if isinstance(target, cst.Name):
@@ -663,6 +673,8 @@ class Translator(cst.CSTTransformer):
             if path == "np.newaxis":
                 return self.mark(updated_node, NONE)
             return self.mark(updated_node, S if name in SCALAR_RESULTS else O)
+        if isinstance(base, cst.Call) and dotted(base.func) in ("np.finfo", "np.iinfo"):
+            return self.mark(updated_node, S)  # np.finfo(x.dtype).eps
         kind = self.kind(base)
         if attr == "T":
             if id(base) in self.added_T and isinstance(base, cst.Attribute):
@@ -676,6 +688,8 @@ class Translator(cst.CSTTransformer):
 
     def array_attribute(self, kind: str, attr: str) -> str:
         """``X.shape`` (a shape), ``X.ndim`` (a number), ``X.real``; ``X.flat`` is refused."""
+        if kind == ND:
+            raise self.error("an array of 3 or more dimensions in the examples: it has no transpose here")
         if attr == "shape":
             return {M: SH, V: VSH}.get(kind, USH)
         if attr in ("ndim", "size", "itemsize", "nbytes"):
@@ -814,6 +828,7 @@ class Translator(cst.CSTTransformer):
         if path is not None and (path.startswith("np.") or path == "np"):
             return self.numpy_call(updated_node, path)
         if isinstance(func, cst.Name):
+            self.origin_call = original_node
             return self.builtin_call(updated_node, func.value)
         if isinstance(func, cst.Attribute):
             receiver = self.kind(func.value)
@@ -829,10 +844,14 @@ class Translator(cst.CSTTransformer):
                 return self.mark(updated_node, C if method in ("items", "keys", "values", "copy") else U)
             if receiver == O and path is not None and path.split(".")[0] in self.imported:
                 self.refuse_foreign(updated_node, path)
-            elif method not in self.methods:
+            elif receiver == U and method not in self.methods:
                 self.refuse_foreign(updated_node, cst.Module([]).code_for_node(func))
-            return self.mark(updated_node, U)
+            return self.mark(updated_node, self.result_kind(original_node, method))
         return self.mark(updated_node, U)
+
+    def result_kind(self, call: cst.Call, name: str) -> str:
+        """What a call of a function or method of this source returned here in the examples."""
+        return self.established(f"{name}()", self.line_of(call)) or U
 
     def refuse_foreign(self, call: cst.Call, name: str) -> None:
         """A 2-D array (or a value of unknown kind) handed to a function this source does not
@@ -882,7 +901,8 @@ class Translator(cst.CSTTransformer):
             return self.mark(call, O)
         if name not in self.defined:
             self.refuse_foreign(call, name)
-        return self.mark(call, U)
+            return self.mark(call, U)
+        return self.mark(call, self.result_kind(self.origin_call, name))
 
     def map_axis(self, axis: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(axis, cst.Name) and axis.value == "None":
@@ -970,6 +990,8 @@ class Translator(cst.CSTTransformer):
             raise self.error(f"np.{name} of an array not known to be 1-D (or with an offset)")
         if name in SCALAR_RESULTS:
             return self.mark(call, S)
+        if name in ("finfo", "iinfo", "dtype"):
+            return self.mark(call, O)
         if name in KEEP:
             if args and isinstance(args[0].value, (cst.List, cst.Tuple)):
                 values = shape_elements(args[0].value) or []
@@ -1298,7 +1320,8 @@ def path_of(node: cst.BaseExpression) -> str | None:
 def key_prefix(key: cst.BaseExpression) -> str | None:
     """``"W"`` for the keys ``"W" + str(l)`` and ``f"W{l}"``; None for other keys."""
     if isinstance(key, cst.BinaryOperation) and isinstance(key.left, cst.SimpleString):
-        return str(key.left.evaluated_value)
+        text = str(key.left.evaluated_value)
+        return text.split("%")[0] if isinstance(key.operator, cst.Modulo) else text
     if isinstance(key, cst.FormattedString) and key.parts and isinstance(key.parts[0], cst.FormattedStringText):
         return key.parts[0].value
     return None
@@ -1358,9 +1381,41 @@ def parse(source: str) -> cst.Module:
         raise TranslationError(error.raw_line, "", f"not valid Python: {error.message}") from None
 
 
+REFUSED = "nnconv: not translated"
+
+
+def refused_stub(node: cst.FunctionDef, error: TranslationError) -> cst.FunctionDef:
+    """A function the rules could not translate: its body raises, saying why."""
+    message = f"{REFUSED}: {error}"
+    statement = cst.SimpleStatementLine(
+        [cst.Raise(cst.Call(cst.Name("NotImplementedError"), [cst.Arg(cst.SimpleString(repr(message)))]))],
+        leading_lines=[cst.EmptyLine(comment=cst.Comment(f"{NOTE} not translated, line {error.line}: the original "
+                                                         "is in the source you translated"))])
+    return node.with_changes(body=cst.IndentedBlock([statement]))
+
+
+def functions_by_line(wrapper: cst.MetadataWrapper) -> list[tuple[str, int, int]]:
+    """(qualified name, first line, last line) of each top-level function and method."""
+    positions = wrapper.resolve(PositionProvider)
+    found = []
+    for node in wrapper.module.body:
+        members = [(node.name.value, node)] if isinstance(node, cst.FunctionDef) else []
+        if isinstance(node, cst.ClassDef) and isinstance(node.body, cst.IndentedBlock):
+            members = [(f"{node.name.value}.{m.name.value}", m) for m in node.body.body
+                       if isinstance(m, cst.FunctionDef)]
+        for name, member in members:
+            span = positions[member]
+            found.append((name, span.start.line, span.end.line))
+    return found
+
+
 def translate_source(source: str, hints: Mapping[str, Iterable[str]], evidence: Evidence | None = None) -> str:
     """The source rewritten for the other convention (see the module docstring), with the kinds
-    established by ``hints`` (``{"vectors": [...], ...}``) and ``evidence``."""
+    established by ``hints`` (``{"vectors": [...], ...}``) and ``evidence``.
+
+    A function or method the rules refuse becomes a stub that raises NotImplementedError
+    saying why, and the rest is translated; when every function is refused, or the refusal is
+    outside any function, the TranslationError is raised."""
     module = parse(source)
     defined, classes, methods, qualified = defined_names(module)
     try:
@@ -1369,9 +1424,18 @@ def translate_source(source: str, hints: Mapping[str, Iterable[str]], evidence: 
         raise TranslationError(0, "", str(error)) from None
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 20_000))
+    refused: dict[str, TranslationError] = {}
     try:
         wrapper = cst.MetadataWrapper(module)
-        return wrapper.visit(Translator(kinds, defined, classes, methods)).code
+        spans = functions_by_line(wrapper)
+        while True:
+            try:
+                return wrapper.visit(Translator(kinds, defined, classes, methods, refused)).code
+            except TranslationError as error:
+                inside = [name for name, first, last in spans if first <= error.line <= last and name not in refused]
+                if not inside or len(refused) + 1 >= len(spans):
+                    raise
+                refused[inside[-1]] = error
     except RecursionError:
         raise TranslationError(0, "", "an expression nested too deeply to rewrite; split it into "
                                       "several statements") from None

@@ -27,9 +27,31 @@ import numpy as np
 
 from .check import Verdict, compare, worst
 from .kinds import load, run_examples
+from .rewrite import REFUSED
 
 MAX_CALLS = 3
-"""Calls recorded per function: a training loop calls the same function thousands of times."""
+"""Calls recorded per function: a training loop calls the same function thousands of times.
+A later call whose inputs differ in kind, shape or a flag (``mode="test"``) is recorded too,
+up to ``MAX_KINDS_OF_CALLS``."""
+MAX_KINDS_OF_CALLS = 24
+
+
+def signature_of(path: str, value: Any, depth: int) -> list[tuple[str, Any]]:
+    """What makes calls take other branches: kinds and shapes of the inputs, and their flags
+    (strings, booleans, None)."""
+    if isinstance(value, np.ndarray):
+        return [(path, value.shape)]
+    if isinstance(value, (str, bool)) or value is None:
+        return [(path, value)]
+    if depth > 3:
+        return [(path, type(value).__name__)]
+    if isinstance(value, dict):
+        return [item for k, v in value.items() for item in signature_of(f"{path}[{k!r}]", v, depth + 1)]
+    if isinstance(value, (list, tuple)):
+        return [item for i, v in enumerate(value[:16]) for item in signature_of(f"{path}[{i}]", v, depth + 1)]
+    if hasattr(value, "__dict__") and not isinstance(value, (type, types.ModuleType, types.FunctionType)):
+        return [item for k, v in vars(value).items() for item in signature_of(f"{path}.{k}", v, depth + 1)]
+    return [(path, type(value).__name__)]
 
 
 @dataclass
@@ -50,13 +72,17 @@ class Recorder:
 
     module: types.ModuleType
     calls: dict[str, list[Call]] = field(default_factory=dict)
+    signatures: dict[str, set[tuple[Any, ...]]] = field(default_factory=dict)
 
     def wrap(self, qualname: str, func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
         def recorded(*args: Any, **kwargs: Any) -> Any:
             calls = self.calls.setdefault(qualname, [])
-            if len(calls) >= MAX_CALLS:
+            seen = self.signatures.setdefault(qualname, set())
+            signature = tuple(signature_of("", (args, kwargs), 0))
+            if (len(calls) >= MAX_CALLS and signature in seen) or len(calls) >= MAX_KINDS_OF_CALLS:
                 return func(*args, **kwargs)
+            seen.add(signature)
             state = np.random.get_state(), random.getstate()  # noqa: NPY002 - the state the code draws from
             call = Call(copy.deepcopy(args), copy.deepcopy(kwargs), state)
             calls.append(call)
@@ -169,6 +195,8 @@ def replay(call: Call, func: Callable[..., Any], original: types.ModuleType, tar
         with np.errstate(all="ignore"):
             result = func(*args, **kwargs)
     except Exception as error:  # noqa: BLE001 - reported as the verdict
+        if isinstance(error, NotImplementedError) and str(error).startswith(REFUSED):
+            return Verdict("refused", str(error).removeprefix(REFUSED + ": "))
         if call.error is not None and type(error) is type(call.error):
             return Verdict("exact", f"raised {type(error).__name__}, as the original did")
         return Verdict("failed", f"{type(error).__name__}: {error}")
