@@ -409,6 +409,17 @@ class Kinds:
                             f"{describe(seen)}{f' of shape {shape}' if shape else ''}; drop the hint")
         return observed
 
+    def shapes(self, function: str, line: int, path: str) -> set[tuple[int, ...]]:
+        """The shapes the examples gave ``path`` at ``line``."""
+        if self.evidence is None:
+            return set()
+        return set(self.evidence.shapes.get((function, line), {}).get(path, set()))
+
+    def unreached(self, function: str, line: int) -> bool:
+        """True when the examples call ``function`` but never reach ``line`` of it."""
+        return self.evidence is not None and self.evidence.called(function) and not self.evidence.reached(
+            function, line)
+
     def seen(self, function: str | None, line: int, path: str, parameter: bool) -> set[str]:
         if self.evidence is None or function is None:
             return set()

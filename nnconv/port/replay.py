@@ -84,15 +84,15 @@ class Recorder:
                 return func(*args, **kwargs)
             seen.add(signature)
             state = np.random.get_state(), random.getstate()  # noqa: NPY002 - the state the code draws from
-            call = Call(copy.deepcopy(args), copy.deepcopy(kwargs), state)
+            call = Call(snapshot(args), snapshot(kwargs), state)
             calls.append(call)
             try:
                 result = func(*args, **kwargs)
             except Exception as error:
                 call.error = error
                 raise
-            call.result = copy.deepcopy(result)
-            call.after = copy.deepcopy((args, kwargs))
+            call.result = snapshot(result)
+            call.after = snapshot((args, kwargs))
             return result
 
         return recorded
@@ -112,7 +112,36 @@ class Recorder:
                     elif isinstance(member, staticmethod) and isinstance(member.__func__, types.FunctionType):
                         setattr(value, attr, staticmethod(self.wrap(f"{name}.{attr}", member.__func__)))
                         names.append(f"{name}.{attr}")
+        self.rewire()
         return names
+
+    def rewire(self) -> None:
+        """Registries (``ACTIVATIONS = {"relu": relu}``) hold the functions themselves: point
+        them at the wrappers too."""
+        wrapped = {id(getattr(v, "__wrapped__", None)): v for v in vars(self.module).values()
+                   if hasattr(v, "__wrapped__")}
+        for value in vars(self.module).values():
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if id(item) in wrapped:
+                        value[key] = wrapped[id(item)]
+            elif isinstance(value, list):
+                value[:] = [wrapped.get(id(item), item) for item in value]
+
+
+@dataclass(frozen=True)
+class Uncopyable:
+    """A value that could not be copied when it was recorded (a generator, a file)."""
+
+    reason: str
+
+
+def snapshot(value: Any) -> Any:
+    """A deep copy of ``value``, or an :class:`Uncopyable` saying why there is none."""
+    try:
+        return copy.deepcopy(value)
+    except Exception as error:  # noqa: BLE001 - any object may refuse to be copied
+        return Uncopyable(f"{type(error).__name__}: {error}")
 
 
 class Untransposable(ValueError):
@@ -131,9 +160,12 @@ class Transposer:
     def __call__(self, obj: Any) -> Any:
         if id(obj) in self.memo:
             return self.memo[id(obj)]
+        if isinstance(obj, Uncopyable):
+            raise Untransposable(f"a value of the call could not be copied to be replayed ({obj.reason})")
         if isinstance(obj, np.ndarray):
             if obj.ndim > 2:
-                raise Untransposable(f"an input of shape {obj.shape} has no transpose")
+                raise Untransposable(f"an input of shape {obj.shape} is {obj.ndim}-D: it has no transpose "
+                                     "between the conventions")
             return obj.T.copy() if obj.ndim == 2 else obj.copy()
         if isinstance(obj, dict):
             return type(obj)({k: self(v) for k, v in obj.items()}) if type(obj) is dict else \
@@ -212,6 +244,18 @@ def replay(call: Call, func: Callable[..., Any], original: types.ModuleType, tar
     return Verdict(status, where)
 
 
+def class_verdict(cls: str, verdicts: dict[str, Verdict]) -> Verdict:
+    """A class as a whole: its worst method among those the examples call."""
+    methods = {n: v for n, v in verdicts.items() if n.startswith(cls + ".") and v.status != "not exercised"}
+    if not methods:
+        return Verdict("not exercised", "the examples call none of its methods")
+    order = {"exact": 0, "close": 1, "refused": 2, "failed": 3, "wrong": 4}
+    name, verdict = max(methods.items(), key=lambda item: order.get(item[1].status, 0))
+    if verdict.status in ("exact", "close"):
+        return Verdict(verdict.status, f"{len(methods)} methods")
+    return Verdict(verdict.status, f"{name}: {verdict.reason}")
+
+
 def verify(source: str, translated: str, *, to: str, examples: str, module: str) -> dict[str, Verdict]:
     """Run the check script ``examples`` against ``source`` and make every call it makes into
     the module (functions, methods, objects it built) again on ``translated``, inputs transposed.
@@ -261,6 +305,8 @@ def verify(source: str, translated: str, *, to: str, examples: str, module: str)
                 bad = next((r for r in results if r.status in ("wrong", "failed", "refused")), None)
                 verdicts[name] = bad or Verdict(worst((r.status, "") for r in results)[0],
                                                 f"{len(calls)} call{'s' * (len(calls) > 1)}")
+        for cls in sorted({name.split(".")[0] for name in names if "." in name}):
+            verdicts[cls] = class_verdict(cls, verdicts)
     finally:
         np.random.set_state(state[0])  # noqa: NPY002 - the caller's state back
         random.setstate(state[1])

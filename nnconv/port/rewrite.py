@@ -169,9 +169,10 @@ class Translator(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, kinds: Kinds, defined: set[str], classes: set[str], methods: set[str],
-                 refused: dict[str, TranslationError]) -> None:
+                 refused: dict[str, TranslationError], unreached: dict[int, TranslationError]) -> None:
         super().__init__()
-        self.kinds, self.refused = kinds, refused
+        self.kinds, self.refused, self.unreached = kinds, refused, unreached
+        self.elifs: set[int] = set()
         self.defined, self.classes, self.methods = defined, classes, methods
         self.env: list[dict[str, str]] = [{}]
         self.class_env: list[dict[str, str]] = []
@@ -257,8 +258,7 @@ class Translator(cst.CSTTransformer):
 
     def lookup(self, name: str, line: int) -> str:
         """A name's kind: evidence at this line, else what the rewrite bound it to, else a hint."""
-        stable = name in self.params[-1]
-        kind = self.established(name, line, parameter=stable)
+        kind = self.established(name, line)
         bound = next((scope[name] for scope in reversed(self.env) if name in scope), None)
         if kind is not None:
             return bound if bound in SHAPES and kind == C else kind
@@ -332,12 +332,18 @@ class Translator(cst.CSTTransformer):
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self.notes.append([])
             self.lines.append(self.line_of(node))
+            if isinstance(node, cst.If) and isinstance(node.orelse, cst.If):
+                self.elifs.add(id(node.orelse))
+            if self.lines[-1] in self.unreached:
+                return False
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
         self.origin = original_node
         result = super().on_leave(original_node, updated_node)
         if isinstance(result, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            if self.lines[-1] in self.unreached:
+                result = unreached_stub(self.unreached[self.lines[-1]], id(original_node) in self.elifs)
             self.lines.pop()
             notes = self.notes.pop()
             kept = [line for line in result.leading_lines
@@ -482,6 +488,9 @@ class Translator(cst.CSTTransformer):
         """The kind of what a loop iterates, before the rewrite has visited it."""
         if isinstance(node, cst.Name):
             return self.lookup(node.value, self.line_of(node))
+        if isinstance(node, cst.Subscript) and all(isinstance(e.slice, cst.Slice) for e in node.slice):
+            base = self.iterated_kind(node.value)
+            return base if base in (C, V) and len(node.slice) == 1 else U if base == U else M
         if isinstance(node, (cst.Attribute, cst.Subscript)):
             return self.path_kind(node) or U
         if isinstance(node, (cst.List, cst.Tuple, cst.ListComp, cst.Dict)):
@@ -904,6 +913,18 @@ class Translator(cst.CSTTransformer):
             return self.mark(call, U)
         return self.mark(call, self.result_kind(self.origin_call, name))
 
+    def one_row_or_column(self, node: cst.BaseExpression) -> bool:
+        """True when the examples gave ``node`` only shapes with a 1 in them, (n, 1) or (1, n):
+        its flattened order is the same as its transpose's."""
+        path = path_of(node)
+        if path is None and isinstance(node, cst.Call):
+            func = node.func
+            name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(
+                func, cst.Attribute) else None
+            path = f"{name}()" if name else None
+        shapes = self.kinds.shapes(self.function, self.lines[-1], path) if path else set()
+        return bool(shapes) and all(len(s) == 2 and 1 in s for s in shapes)
+
     def map_axis(self, axis: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(axis, cst.Name) and axis.value == "None":
             return axis
@@ -939,7 +960,8 @@ class Translator(cst.CSTTransformer):
         if kind != M:
             return self.mark(call, S if no_axis or kind == V and not keep else V)
         if no_axis:
-            if name in FLAT_WITHOUT_AXIS:
+            operand = call.args[0].value if axis_position else call.func.value  # type: ignore[attr-defined]
+            if name in FLAT_WITHOUT_AXIS and not self.one_row_or_column(operand):
                 raise self.error(f"{name} without an axis works on the flattened array, whose order "
                                  "the transpose changes; give an axis")
             return self.mark(call, M if keep else S)
@@ -973,6 +995,8 @@ class Translator(cst.CSTTransformer):
         if name in REDUCTIONS:
             return self.reduction(call, name, first, 1)
         if name in ELEMENTWISE:
+            if name == "where" and len(call.args) == 1 and first == V:
+                return self.mark(call, C)  # the indices of a 1-D array: the same in both
             if name == "where" and len(call.args) == 1:
                 raise self.error("np.where with one argument lists indices in memory order")
             arg_kinds = [self.kind(a.value) for a in args]
@@ -1394,6 +1418,24 @@ def refused_stub(node: cst.FunctionDef, error: TranslationError) -> cst.Function
     return node.with_changes(body=cst.IndentedBlock([statement]))
 
 
+def unreached_stub(error: TranslationError, elif_: bool) -> cst.SimpleStatementLine | cst.Else:
+    """A statement the examples never reach and the rules cannot translate without its kinds:
+    it raises, saying why (an ``elif`` becomes an ``else`` that raises)."""
+    message = f"{REFUSED}: {error}"
+    statement = cst.SimpleStatementLine(
+        [cst.Raise(cst.Call(cst.Name("NotImplementedError"), [cst.Arg(cst.SimpleString(repr(message)))]))],
+        leading_lines=[cst.EmptyLine(comment=cst.Comment(f"{NOTE} not translated: the examples never reach "
+                                                         f"line {error.line}"))])
+    return cst.Else(body=cst.IndentedBlock([statement])) if elif_ else statement
+
+
+def statements_by_line(wrapper: cst.MetadataWrapper) -> list[tuple[int, int]]:
+    """(first line, last line) of every statement."""
+    positions = wrapper.resolve(PositionProvider)
+    return [(span.start.line, span.end.line) for node, span in positions.items()
+            if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement))]
+
+
 def functions_by_line(wrapper: cst.MetadataWrapper) -> list[tuple[str, int, int]]:
     """(qualified name, first line, last line) of each top-level function and method."""
     positions = wrapper.resolve(PositionProvider)
@@ -1425,14 +1467,21 @@ def translate_source(source: str, hints: Mapping[str, Iterable[str]], evidence: 
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 20_000))
     refused: dict[str, TranslationError] = {}
+    unreached: dict[int, TranslationError] = {}
     try:
         wrapper = cst.MetadataWrapper(module)
         spans = functions_by_line(wrapper)
+        statements = statements_by_line(wrapper)
         while True:
             try:
-                return wrapper.visit(Translator(kinds, defined, classes, methods, refused)).code
+                return wrapper.visit(Translator(kinds, defined, classes, methods, refused, unreached)).code
             except TranslationError as error:
                 inside = [name for name, first, last in spans if first <= error.line <= last and name not in refused]
+                around = [first for first, last in statements if first <= error.line <= last]
+                start = max(around, default=0)
+                if inside and start not in unreached and kinds.unreached(inside[-1], start):
+                    unreached[start] = error
+                    continue
                 if not inside or len(refused) + 1 >= len(spans):
                     raise
                 refused[inside[-1]] = error
