@@ -22,6 +22,7 @@ where its rule depends on the kind (see :mod:`nnconv.port.rewrite`).
 
 from __future__ import annotations
 
+import ast
 import io
 import linecache
 import sys
@@ -82,6 +83,20 @@ class Evidence:
     shapes: dict[tuple[str, int], dict[str, set[tuple[int, ...]]]] = field(default_factory=dict)
     entry: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     hits: dict[tuple[str, int], int] = field(default_factory=dict)
+    joint: dict[tuple[str, int], set[frozenset[tuple[str, str]]]] = field(default_factory=dict)
+    """Items with a key held in a variable (``params[k]``, ``grads[k]``), their kinds taken
+    together each time the line ran: items whose ranks vary with the key, but always alike."""
+
+    def same_rank(self, function: str, line: int, paths: list[str]) -> bool:
+        """True when, every time ``line`` ran, the items ``paths`` all had one kind."""
+        records = self.joint.get((function, line), set())
+        if not records:
+            return False
+        for record in records:
+            kinds = dict(record)
+            if any(p not in kinds for p in paths) or len({kinds[p] for p in paths}) != 1:
+                return False
+        return True
 
     def reached(self, function: str, line: int) -> bool:
         return (function, line) in self.lines
@@ -193,6 +208,27 @@ def where(error: BaseException) -> str:
     return f"{tb.tb_frame.f_code.co_filename} line {tb.tb_lineno}" if tb is not None else "unknown place"
 
 
+def keyed_items(source: str) -> dict[int, list[tuple[str, types.CodeType]]]:
+    """Per statement line, the items looked up with a key held in a variable (``params[k]``,
+    ``self.grads[name]``), compiled to be read while the line runs."""
+    tree = ast.parse(source)
+    found: dict[int, list[tuple[str, types.CodeType]]] = {}
+    for statement in ast.walk(tree):
+        if not isinstance(statement, ast.stmt) or isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
+            continue
+        fields = [getattr(statement, f) for f in ("value", "target", "targets", "test", "iter")
+                  if hasattr(statement, f)]
+        for node in (n for f in fields for item in (f if isinstance(f, list) else [f]) if item is not None
+                     for n in ast.walk(item)):
+            if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name) and isinstance(
+                    node.value, (ast.Name, ast.Attribute)):
+                text = ast.unparse(node)
+                entries = found.setdefault(statement.lineno, [])
+                if text not in [t for t, _ in entries]:
+                    entries.append((text, compile(text, "<nnconv item>", "eval")))
+    return found
+
+
 def function_name(code: types.CodeType) -> str:
     """The qualified name of the function a frame runs; a comprehension counts as the function
     that contains it."""
@@ -208,9 +244,23 @@ def record(source: str, examples: str, name: str) -> Evidence:
     filename = f"<nnconv original {name}>"
     evidence = Evidence()
 
+    keyed = keyed_items(source)
+
     def local(frame: types.FrameType, event: str, arg: Any) -> Any:
         if event == "line":
-            evidence.note(function_name(frame.f_code), frame.f_lineno, frame.f_locals)
+            function = function_name(frame.f_code)
+            evidence.note(function, frame.f_lineno, frame.f_locals)
+            if frame.f_lineno in keyed and evidence.hits[(function, frame.f_lineno)] <= MAX_HITS:
+                values = {}
+                for text, code in keyed[frame.f_lineno]:
+                    try:
+                        values[text] = kind_of(eval(code, frame.f_globals, frame.f_locals))  # noqa: S307
+                    except Exception:  # noqa: BLE001, S112 - an item not there yet
+                        continue
+                evidence.note(function, frame.f_lineno, {})
+                evidence.lines[(function, frame.f_lineno)].update(
+                    {t: evidence.lines[(function, frame.f_lineno)].get(t, set()) | {k} for t, k in values.items()})
+                evidence.joint.setdefault((function, frame.f_lineno), set()).add(frozenset(values.items()))
         elif event == "return" and frame.f_back is not None and frame.f_back.f_code.co_filename == filename \
                 and not frame.f_code.co_name.startswith("<"):
             caller = frame.f_back
@@ -408,6 +458,10 @@ class Kinds:
             raise KindError(f"{path} is named in {option_of(hint)}=, but the examples gave it "
                             f"{describe(seen)}{f' of shape {shape}' if shape else ''}; drop the hint")
         return observed
+
+    def same_rank(self, function: str, line: int, paths: list[str]) -> bool:
+        """True when the examples gave the items ``paths`` one kind each time ``line`` ran."""
+        return self.evidence is not None and self.evidence.same_rank(function, line, paths)
 
     def shapes(self, function: str, line: int, path: str) -> set[tuple[int, ...]]:
         """The shapes the examples gave ``path`` at ``line``."""

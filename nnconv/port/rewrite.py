@@ -34,6 +34,7 @@ of an array, or hands a 2-D array to a function defined elsewhere, the rewrite r
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -69,6 +70,8 @@ RANDOM_NOTE = f"{NOTE} the same random draw, transposed (swapped dimensions woul
 RESHAPE_NOTE = f"{NOTE} reshaped in the other memory order: the transpose of the original reshape"
 BROADCAST_NOTE = f"{NOTE} the 1-D array as a column, to broadcast as in the original"
 SHAPES = (SH, VSH, USH)
+KEYED = re.compile(r"\[[A-Za-z_]\w*\]$")
+"""A path ending in an item looked up with a key held in a variable: ``params[k]``."""
 
 REDUCTIONS = {"sum", "mean", "max", "min", "prod", "std", "var", "amax", "amin", "nansum", "nanmean",
               "nanmax", "nanmin", "nanstd", "nanvar", "nanprod", "all", "any", "median", "ptp",
@@ -288,6 +291,8 @@ class Translator(cst.CSTTransformer):
         kind = self.established(path, line)
         if kind is None and path.endswith("]") and not path.endswith("*]"):
             kind = self.established(path[:path.rindex("[")] + "[*]", line)
+        if kind is None and KEYED.search(path):
+            kind = self.kinds.hints.get(self.function, path[:path.rindex("[")] + "[*]")
         if kind is not None:
             return kind
         for scope in reversed(self.env):
@@ -588,6 +593,10 @@ class Translator(cst.CSTTransformer):
             raise self.error("an array of 3 or more dimensions has no transpose here")
         if U in (kl, kr) and {kl, kr} <= {U, V, M}:
             node = cst.BinaryOperation(left, cst.Add(), right)
+            parts = self.unknown_parts(node)
+            if kl == kr and parts and all(KEYED.search(p) for p in parts) and self.kinds.same_rank(
+                    self.function, self.lines[-1], parts):
+                return  # params[k] - lr * grads[k]: ranks vary with k, but always alike
             raise self.unknown(node, "an elementwise operation of arrays of unknown rank (a 1-D array against a "
                                      "2-D one is rewritten as a column)")
 
@@ -1336,6 +1345,8 @@ def path_of(node: cst.BaseExpression) -> str | None:
             return f"{base}[{key.evaluated_value!r}]"
         if isinstance(key, cst.Integer):
             return f"{base}[{int(key.value)}]"
+        if isinstance(key, cst.Name):
+            return f"{base}[{key.value}]"
         prefix = key_prefix(key)
         return f"{base}[{prefix + '*'!r}]" if prefix is not None else f"{base}[*]"
     return None
