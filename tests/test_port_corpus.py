@@ -60,12 +60,15 @@ class Case:
     """One corpus file: ``to`` is the convention of its translation; ``hints`` the keywords a
     user would pass (``scalars=``, ``vectors=``, ``matrices=``, ``containers=``); ``refuse``
     maps a function (qualified name) that only a refusal ports correctly to a pattern its
-    reason must match."""
+    reason must match; ``may_refuse`` likewise maps a function whose refusal is the fix its
+    failure class calls for (a loop over the rows of an array, rows unpacked into names),
+    though a translation verified by execution would do as well."""
 
     stem: str
     to: str
     hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     refuse: Mapping[str, str] = field(default_factory=dict)
+    may_refuse: Mapping[str, str] = field(default_factory=dict)
 
 
 MANIFEST = [
@@ -113,7 +116,7 @@ MANIFEST = [
          hints={"scalars": ("eta", "lmbda", "n", "j"),
                 "containers": ("sizes", "data", "mini_batch", "self.biases", "self.weights", "nabla_b", "nabla_w",
                                "delta_nabla_b", "delta_nabla_w", "activations", "zs", "results")}),
-    Case("nnfs_layers", "colmajor"),
+    Case("nnfs_layers", "colmajor", may_refuse={"Activation_Softmax.backward": r"rows|loop"}),
     Case("nnfs_optimizers", "colmajor",
          hints={"scalars": ("rate", "learning_rate", "decay", "momentum", "epsilon", "beta_1", "beta_2",
                             "weight_regularizer_l1", "weight_regularizer_l2", "bias_regularizer_l1",
@@ -131,9 +134,11 @@ MANIFEST = [
     Case("blog_twolayer", "colmajor",
          hints={"scalars": ("eta", "lr", "epochs"),
                 "vectors": ("perceptron_sgd.Y", "perceptron_sgd.w"),
-                "containers": ("losses",)}),
+                "containers": ("losses",)},
+         may_refuse={"row_dots": r"rows|loop", "perceptron_sgd": r"rows|loop", "sgd_per_example": r"rows|loop"}),
     Case("blog_planar", "rowmajor",
-         hints={"scalars": ("learning_rate", "epochs", "i", "j"), "containers": ("layers", "costs")}),
+         hints={"scalars": ("learning_rate", "epochs", "i", "j"), "containers": ("layers", "costs")},
+         may_refuse={"make_features": r"rows|unpack"}),
     Case("mlcourse_ex4", "colmajor",
          hints={"scalars": ("lambda_", "input_layer_size", "hidden_layer_size", "num_labels", "L_in", "L_out",
                             "epsilon_init"),
@@ -180,7 +185,7 @@ def exercised(stem: str) -> frozenset[str]:
             runpy.run_path(str(CORPUS / f"{stem}_checks.py"), run_name="__main__")
         finally:
             sys.setprofile(None)
-    return frozenset(name for name in seen if "<" not in name)
+    return frozenset(seen & set(defined(stem)))
 
 
 def defined(stem: str) -> list[str]:
@@ -270,6 +275,7 @@ class Outcome:
     case: Case
     mode: str
     error: TranslationError | None = None
+    crash: str | None = None
     translated: str | None = None
     verdicts: dict[str, Any] = field(default_factory=dict)
 
@@ -282,6 +288,8 @@ class Outcome:
 
     def status(self, name: str) -> tuple[str, str]:
         """(status, reason) of ``name``: a whole-file refusal counts for every function."""
+        if self.crash is not None:
+            return "crashed", self.crash
         if self.error is not None:
             return "refused", self.error.reason
         v = self.verdict(name)
@@ -313,7 +321,13 @@ def outcome(stem: str, mode: str) -> Outcome:
     except TranslationError as error:
         result.error = error
         return result
-    result.verdicts = dict(verify(source, result.translated, to=case.to, examples=checks, module=stem))
+    except Exception as error:  # noqa: BLE001 - reported per function, with the rest of the table
+        result.crash = f"translate raised {type(error).__name__}: {error}"
+        return result
+    try:
+        result.verdicts = dict(verify(source, result.translated, to=case.to, examples=checks, module=stem))
+    except Exception as error:  # noqa: BLE001 - as above
+        result.crash = f"verify raised {type(error).__name__}: {error}"
     return result
 
 
@@ -331,22 +345,32 @@ def refusal_problems(error: TranslationError, source: str) -> list[str]:
     if not any(re.search(rf"(?<![\w.]){re.escape(w)}(?!\w)", error.reason) for w in words):
         problems.append(f"the reason names no variable of line {error.line} "
                         f"({lines[error.line - 1].strip()!r}): {error.reason!r}")
+    if "nothing establishes" in error.reason and not re.search(r"examples=|--run|(scalars|vectors|matrices|"
+                                                               r"containers)=", error.reason):
+        problems.append(f"an unknown kind, and the reason does not say what to pass: {error.reason!r}")
+    if re.fullmatch(r"np\.(zeros|ones|empty)\(\w+\)", error.construct) and "scalars=" not in error.reason:
+        problems.append(f"{error.construct} of a name: the fix is scalars=, which the reason does not say: "
+                        f"{error.reason!r}")
     return problems
 
 
 def verdict_problems(result: Outcome, allow_refused: bool) -> list[str]:
     """Each exercised function must be verified exact or close (or refused with a reason, where
-    allowed); a function of ``refuse`` must be refused for the reason given."""
+    allowed); a function of ``refuse`` must be refused for the reason given, one of
+    ``may_refuse`` may be."""
     problems = []
-    for name in sorted(exercised(result.case.stem)):
+    case = result.case
+    for name in sorted(exercised(case.stem)):
         status, reason = result.status(name)
-        if name in result.case.refuse:
-            if status != "refused" or not re.search(result.case.refuse[name], reason):
+        if name in case.refuse:
+            if status != "refused" or not re.search(case.refuse[name], reason):
                 problems.append(f"{name}: {status} ({reason}); only a refusal matching "
-                                f"{result.case.refuse[name]!r} ports it correctly")
+                                f"{case.refuse[name]!r} ports it correctly")
         elif status in VERIFIED:
             continue
         elif status == "refused" and allow_refused and reason.strip():
+            continue
+        elif status == "refused" and name in case.may_refuse and re.search(case.may_refuse[name], reason):
             continue
         else:
             problems.append(f"{name}: {status} ({reason})")
@@ -542,48 +566,55 @@ def test_cli_check_fails_when_the_original_crashes(tmp_path: Path, capsys: pytes
 
 # ------------------------------------------------------------------------------------- the table
 def reason_key(reason: str) -> str:
-    """A refusal's reason without its names and numbers, to count refusals by reason."""
-    text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "…", reason)
-    text = re.sub(r"\b\d+\b", "N", text)
-    return re.split(r"[.;:(]", text)[0].strip()[:80]
+    """A refusal's reason without its names, code and numbers, to count refusals by reason."""
+    text = re.sub(r"^(\S+: )?line \d+: ('[^']*'|\"[^\"]*\"): ", "", reason)
+    text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "…", text)
+    text = re.split(r";|: ", text)[0]
+    text = re.sub(r"[\w.]+[(\[]\S*|\b\w+\.\w[\w.]*", "…", text)
+    text = re.sub(r"\b\d+\b(?!-D)", "N", text)
+    return re.sub(r"(…\s*)+", "… ", text).strip()[:90]
 
 
 def corpus_table() -> dict[str, Any]:
     """Per mode: files translated (no whole-file refusal) and fully verified; exercised
-    functions verified exact, close, refused, wrong or failed; refusals counted by reason."""
+    functions verified exact or close, refused, wrong or failed; refusals by reason, as
+    [files, functions]."""
     table: dict[str, Any] = {}
     for mode in MODES:
         row: Counter[str] = Counter()
-        reasons: Counter[str] = Counter()
+        reasons: dict[str, list[int]] = {}
         for case in MANIFEST:
-            if mode == "hints" and not case.hints:
-                result = outcome(case.stem, "plain")
-            else:
-                result = outcome(case.stem, mode)
+            result = outcome(case.stem, "plain" if mode == "hints" and not case.hints else mode)
             row["files"] += 1
             statuses = []
+            keys = set()
             for name in sorted(exercised(case.stem)):
                 status, reason = result.status(name)
                 statuses.append(status)
                 row["functions"] += 1
                 row[status] += 1
                 if status == "refused":
-                    reasons[reason_key(reason)] += 1
+                    key = reason_key(reason)
+                    reasons.setdefault(key, [0, 0])[1] += 1
+                    keys.add(key)
+            for key in keys:
+                reasons[key][0] += 1
             row["files translated"] += result.error is None
             row["files verified"] += all(s in VERIFIED for s in statuses)
-        table[mode] = {"counts": dict(row), "refusals": dict(reasons.most_common())}
+        ordered = sorted(reasons.items(), key=lambda item: (-item[1][1], item[0]))
+        table[mode] = {"counts": dict(row), "refusals": dict(ordered)}
     return table
 
 
 def format_table(table: dict[str, Any]) -> str:
     columns = ["files", "files translated", "files verified", "functions", "exact", "close", "refused",
-               "wrong", "failed", "not exercised", "missing"]
+               "wrong", "failed", "crashed", "not exercised", "missing"]
     lines = ["mode      " + " | ".join(columns)]
     for mode, entry in table.items():
         lines.append(f"{mode:<9} " + " | ".join(f"{entry['counts'].get(c, 0):>{len(c)}}" for c in columns))
     for mode, entry in table.items():
-        lines.append(f"refusals by reason, {mode}:")
-        lines += [f"  {n:>3}  {reason}" for reason, n in entry["refusals"].items()]
+        lines.append(f"refusals by reason, {mode} (files, functions):")
+        lines += [f"  {files:>3} {functions:>4}  {reason}" for reason, (files, functions) in entry["refusals"].items()]
     return "\n".join(lines)
 
 
@@ -594,9 +625,11 @@ def test_corpus_table(capsys: pytest.CaptureFixture[str]) -> None:
         print("\n" + format_table(table))
     for mode, entry in table.items():
         counts = entry["counts"]
-        assert counts.get("wrong", 0) == 0 and counts.get("failed", 0) == 0, (mode, counts)
-        assert sum(entry["refusals"].values()) == counts.get("refused", 0)
+        assert not any(counts.get(s, 0) for s in ("wrong", "failed", "crashed", "missing")), (mode, counts)
+        assert sum(n for _, n in entry["refusals"].values()) == counts.get("refused", 0)
 
 
 if __name__ == "__main__":
-    print(format_table(corpus_table()))
+    with contextlib.redirect_stdout(io.StringIO()):
+        figures = corpus_table()
+    print(format_table(figures))
