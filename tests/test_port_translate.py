@@ -300,7 +300,7 @@ ERRORS = [
     ("np.concatenate(arrays, axis=0)", "sequence given by a variable"),
     ("X.reshape(-1, order='A')", "order='A'"),
     ("np.where(X > 0)", "one argument"),
-    ("X.tolist()", ".tolist()"),
+    ("X.searchsorted(A)", ".searchsorted()"),
     ("np.fft.fft(X)", "np.fft.fft"),
 ]
 

@@ -37,13 +37,13 @@ import numpy as np
 
 from .errors import ExamplesError
 
-S, V, M, SH, VSH, C, O, NONE, U, ND = ("scalar", "vector", "matrix", "shape", "vshape", "container",
-                                       "other", "none", "unknown", "nd")
+S, V, M, SH, VSH, C, O, NONE, U, ND, F = ("scalar", "vector", "matrix", "shape", "vshape", "container",
+                                          "other", "none", "unknown", "nd", "function")
 USH = "ushape"
 """The shape of an array of unknown rank."""
 ARRAYS = (V, M)
 DESCRIBED = {S: "a number", V: "a 1-D array", M: "a 2-D array", C: "a list, tuple or dict", O: "an object",
-             NONE: "None", ND: "an array of 3 or more dimensions", U: "unknown"}
+             NONE: "None", ND: "an array of 3 or more dimensions", U: "unknown", F: "a function of this source"}
 HINT_KINDS = {"scalars": S, "vectors": V, "matrices": M, "containers": C}
 MAX_ITEMS = 64
 MAX_DEPTH = 3
@@ -64,6 +64,9 @@ def kind_of(value: Any) -> str:
         return C
     if value is None:
         return NONE
+    if isinstance(value, (types.FunctionType, types.MethodType)) and value.__code__.co_filename.startswith(
+            "<nnconv original"):
+        return F
     return O
 
 

@@ -91,7 +91,11 @@ class Recorder:
             except Exception as error:
                 call.error = error
                 raise
-            call.result = snapshot(result)
+            if isinstance(result, types.GeneratorType):
+                items = list(result)  # a generator's items, drawn now to be compared
+                call.result, result = snapshot(items), iter(items)
+            else:
+                call.result = snapshot(result)
             call.after = snapshot((args, kwargs))
             return result
 
@@ -195,7 +199,7 @@ def plain(obj: Any, seen: frozenset[int] = frozenset()) -> Any:
     if hasattr(obj, "__dict__") and not isinstance(obj, (type, types.ModuleType, types.FunctionType,
                                                          types.MethodType, np.ndarray)):
         return {"class": type(obj).__name__, **{k: plain(v, seen | {id(obj)}) for k, v in vars(obj).items()}}
-    if isinstance(obj, (types.FunctionType, types.MethodType)):
+    if isinstance(obj, (types.FunctionType, types.MethodType, type)):
         return getattr(obj, "__qualname__", repr(obj))
     return obj
 
@@ -232,6 +236,8 @@ def replay(call: Call, func: Callable[..., Any], original: types.ModuleType, tar
         if call.error is not None and type(error) is type(call.error):
             return Verdict("exact", f"raised {type(error).__name__}, as the original did")
         return Verdict("failed", f"{type(error).__name__}: {error}")
+    if isinstance(result, types.GeneratorType):
+        result = list(result)
     if call.error is not None:
         return Verdict("wrong", f"returned where the original raised {type(call.error).__name__}: {call.error}")
     status, where = compare(plain(expected_result), plain(result))

@@ -52,6 +52,7 @@ from .kinds import (
     VSH,
     C,
     Evidence,
+    F,
     Hints,
     KindError,
     Kinds,
@@ -500,6 +501,14 @@ class Translator(cst.CSTTransformer):
             return self.path_kind(node) or U
         if isinstance(node, (cst.List, cst.Tuple, cst.ListComp, cst.Dict)):
             return C
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add) and \
+                self.iterated_kind(node.left) == self.iterated_kind(node.right) == C:
+            return C  # coefs + intercepts: lists joined
+        if isinstance(node, cst.Call) and isinstance(node.func, (cst.Name, cst.Attribute)):
+            name = node.func.value if isinstance(node.func, cst.Name) else node.func.attr.value
+            if name in self.defined or name in self.methods:
+                returned = self.established(f"{name}()", self.line_of(node))
+                return C if returned in (C, O) else returned or U
         if isinstance(node, cst.Call) and dotted(node.func) in ("list", "sorted", "dict.items"):
             return C
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in (
@@ -591,6 +600,8 @@ class Translator(cst.CSTTransformer):
         must become a column; of an unknown rank nothing can be said."""
         if ND in (kl, kr):
             raise self.error("an array of 3 or more dimensions has no transpose here")
+        if U in (kl, kr) and {kl, kr} <= {U, V, M, S} and len((self.possible(left) | self.possible(right)) - {S}) <= 1:
+            return  # X * c, c a number in one call and a 2-D mask in another: no rank to align
         if U in (kl, kr) and {kl, kr} <= {U, V, M}:
             node = cst.BinaryOperation(left, cst.Add(), right)
             parts = self.unknown_parts(node)
@@ -745,9 +756,10 @@ class Translator(cst.CSTTransformer):
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
         base, elements = updated_node.value, list(updated_node.slice)
         kind = self.kind(base)
-        if dotted(base) in ("np.c_", "np.r_", "np.s_", "np.index_exp"):
-            raise self.error(f"{dotted(base)}[…] builds arrays from pieces along an axis the transpose changes; "
-                             "write np.hstack, np.vstack or np.concatenate of 2-D pieces instead")
+        if dotted(base) in ("np.c_", "np.r_"):
+            return self.pieces(updated_node, str(dotted(base)))
+        if dotted(base) in ("np.s_", "np.index_exp"):
+            raise self.error(f"{dotted(base)}[…] makes an index whose axes the transpose changes; write it out")
         if kind == SH:
             reversed_shape = len(elements) == 1 and reverses(elements[0])
             return self.mark(self.shape_index(updated_node, elements), SH if reversed_shape else S)
@@ -768,6 +780,26 @@ class Translator(cst.CSTTransformer):
         if kind == V:
             return self.vector_index(updated_node, elements, classes)
         return self.matrix_index(updated_node, elements, classes)
+
+    def pieces(self, node: cst.Subscript, builder: str) -> cst.BaseExpression:
+        """``np.c_[ones, X]`` (columns side by side; a 1-D piece is a column) becomes
+        ``np.vstack((ones, X))`` (rows one under the other; a 1-D piece is a row);
+        ``np.r_[A, B]`` of 2-D pieces becomes ``np.hstack((A, B))``."""
+        elements = list(node.slice)
+        indices = [e.slice for e in elements]
+        values = [i.value for i in indices if isinstance(i, cst.Index)]
+        if len(values) != len(indices):
+            raise self.error(f"{builder}[…] with slices (ranges); write the arrays out")
+        kinds = [self.kind(v) for v in values]
+        allowed = {V, M} if builder == "np.c_" else {M}
+        if not set(kinds) <= allowed:
+            unknown = next((v for v, k in zip(values, kinds, strict=True) if k == U), None)
+            if unknown is not None:
+                raise self.unknown(unknown, f"{builder}[…] joins its pieces along an axis the transpose changes")
+            raise self.error(f"{builder}[…] of pieces that are not all 2-D{' or 1-D' * (builder == 'np.c_')} arrays")
+        stack = "vstack" if builder == "np.c_" else "hstack"
+        pieces = cst.Tuple([cst.Element(v) for v in values])
+        return self.mark(cst.Call(cst.Attribute(cst.Name("np"), cst.Name(stack)), [cst.Arg(pieces)]), M)
 
     def vector_index(self, node: cst.Subscript, elements: list[cst.SubscriptElement],
                      classes: list[str]) -> cst.BaseExpression:
@@ -917,10 +949,20 @@ class Translator(cst.CSTTransformer):
             return self.mark(call, O)
         if name in self.classes:
             return self.mark(call, O)
-        if name not in self.defined:
+        if name not in self.defined and self.kind(call.func) != F:
             self.refuse_foreign(call, name)
             return self.mark(call, U)
         return self.mark(call, self.result_kind(self.origin_call, name))
+
+    def possible(self, node: cst.BaseExpression) -> set[str]:
+        """The kinds ``node`` may hold: its own when known; for a name, attribute or item of
+        unknown kind, those the examples gave it here; else any."""
+        kind = self.kind(node)
+        if kind != U:
+            return {kind}
+        path = path_of(node)
+        seen = self.kinds.seen(self.function, self.lines[-1], path, False) - {NONE} if path else set()
+        return seen or {S, V, M}
 
     def one_row_or_column(self, node: cst.BaseExpression) -> bool:
         """True when the examples gave ``node`` only shapes with a 1 in them, (n, 1) or (1, n):
@@ -1061,6 +1103,14 @@ class Translator(cst.CSTTransformer):
             raise self.error("np.expand_dims of a 2-D array makes a 3-D array")
         if name in ("concatenate", "vstack", "hstack", "column_stack", "row_stack"):
             return self.stack(call, name)
+        if name == "append":
+            axis = self.keyword(call, "axis") or (args[2] if len(args) > 2 else None)
+            pair = [self.kind(a.value) for a in args[:2]]
+            if axis is None or pair != [M, M]:
+                raise self.error("np.append of other than two 2-D arrays along an axis (without an axis it "
+                                 "flattens in memory order)")
+            new = [a.with_changes(value=self.map_axis(a.value)) if a is axis else a for a in call.args]
+            return self.mark(call.with_changes(args=new), M)
         if name == "outer":
             if [self.kind(a.value) for a in args] == [V, V]:
                 return self.mark(call.with_changes(args=swap_args(call.args)), M)
@@ -1113,6 +1163,8 @@ class Translator(cst.CSTTransformer):
             positional = self.positional(call)
             if size is None and len(positional) > RANDOM_SIZE[name]:
                 size = positional[RANDOM_SIZE[name]]
+            if size is not None and self.kind(size.value) == SH:
+                return self.sized_draw(call, size)
             if size is None:
                 count = 0
             else:
@@ -1188,7 +1240,10 @@ class Translator(cst.CSTTransformer):
             return self.mark(call.with_changes(args=args), V)
         if kind == U:
             receiver = self.positional(call)[0].value if function else call.func.value  # type: ignore[attr-defined]
-            raise self.unknown(receiver, f"{name} is rewritten (in the other memory order) only for a 2-D array")
+            if not (result == V and self.possible(receiver) <= {V, M}):
+                raise self.unknown(receiver, f"{name} is rewritten (in the other memory order) only for a 2-D "
+                                             "array")
+            kind = M  # flattening in the other order changes nothing for the 1-D arrays among them
         if kind not in ARRAYS:
             raise self.error(f"{name} of something not known to be an array")
         if order_at is None:
@@ -1281,6 +1336,11 @@ class Translator(cst.CSTTransformer):
             return self.mark(call, kind)
         if method == "item":
             return self.mark(call, S)
+        if method == "tolist" and kind in ARRAYS:
+            # the nested lists a 2-D array's rows make are the original's: lists have no transpose
+            node = call.with_changes(func=func.with_changes(value=cst.Attribute(parenthesized(func.value),
+                                                                                  cst.Name("T"))))
+            return self.mark(node if kind == M else call, C)
         raise self.error(f"the array method .{method}() is not covered by the translation rules")
 
     def sort(self, call: cst.Call, name: str, kind: str, axis_position: int) -> cst.BaseExpression:
@@ -1303,6 +1363,22 @@ class Translator(cst.CSTTransformer):
                             equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                                                   whitespace_after=cst.SimpleWhitespace(""))))
         return self.mark(call.with_changes(args=args), M)
+
+    def sized_draw(self, call: cst.Call, size: cst.Arg) -> cst.BaseExpression:
+        """``np.random.uniform(size=X.shape)``: the same draw, transposed:
+        ``uniform(size=X.shape[::-1]).T``."""
+        value = size.value
+        if isinstance(value, cst.Subscript) and len(value.slice) == 1 and reverses(value.slice[0]):
+            reversed_shape: cst.BaseExpression = value.value
+        else:
+            reversed_shape = cst.Subscript(value=value, slice=[cst.SubscriptElement(
+                cst.Slice(None, None, step=cst.UnaryOperation(cst.Minus(), cst.Integer("1")),
+                          second_colon=cst.Colon()))])
+        self.note(RANDOM_NOTE)
+        args = [a.with_changes(value=reversed_shape) if a is size else a for a in call.args]
+        node = cst.Attribute(value=call.with_changes(args=args), attr=cst.Name("T"))
+        self.added_T.add(id(node))
+        return self.mark(node, M)
 
     def starred_draw(self, call: cst.Call, name: str) -> cst.BaseExpression:
         """``np.random.rand(*X.shape)``: the same draw, transposed: ``rand(*X.shape[::-1]).T``."""
