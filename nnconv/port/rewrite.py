@@ -954,6 +954,13 @@ class Translator(cst.CSTTransformer):
             return self.mark(call, U)
         return self.mark(call, self.result_kind(self.origin_call, name))
 
+    def pair_in_examples(self, node: cst.BaseExpression) -> bool:
+        """True when the examples gave ``node`` (a name holding a tuple) exactly two items."""
+        path = path_of(node)
+        line = self.lines[-1]
+        return path is not None and bool(self.kinds.seen(self.function, line, f"{path}[1]", False)) and not \
+            self.kinds.seen(self.function, line, f"{path}[2]", False)
+
     def possible(self, node: cst.BaseExpression) -> set[str]:
         """The kinds ``node`` may hold: its own when known; for a name, attribute or item of
         unknown kind, those the examples gave it here; else any."""
@@ -1228,6 +1235,12 @@ class Translator(cst.CSTTransformer):
                         assert isinstance(shape, (cst.Tuple, cst.List))
                         i = args.index(shape_args[0])
                         args[i] = args[i].with_changes(value=swap_elements(shape))
+                elif skind == C and self.pair_in_examples(shape):
+                    result = M  # a pair held in a variable: reversed, as a literal pair is swapped
+                    i = args.index(shape_args[0])
+                    args[i] = args[i].with_changes(value=cst.Subscript(value=shape, slice=[cst.SubscriptElement(
+                        cst.Slice(None, None, step=cst.UnaryOperation(cst.Minus(), cst.Integer("1")),
+                                  second_colon=cst.Colon()))]))
                 else:
                     raise self.error("a reshape to a shape given by a variable or to 3-D")
             elif len(shape_args) == 2:
@@ -1273,6 +1286,10 @@ class Translator(cst.CSTTransformer):
         if not args:
             raise self.error(f"np.{name} without arrays")
         elements = shape_elements(args[0].value)
+        sequence = args[0].value
+        if elements is None and isinstance(sequence, (cst.ListComp, cst.GeneratorExp)) and self.kind(
+                sequence.elt) == V and name in ("concatenate", "hstack"):
+            return self.mark(call, V)  # 1-D pieces joined end to end: the same in both
         if elements is None:
             raise self.error(f"np.{name} of a sequence given by a variable; list the arrays")
         kinds = {self.kind(e) for e in elements}
