@@ -49,10 +49,11 @@ from nnconv.port import TranslationError, translate, verify
 
 CORPUS = Path(__file__).parent / "port_corpus"
 VERIFIED = ("exact", "close")
-MODES = ("plain", "hints", "examples", "partial")
-"""Translated without examples or hints; without examples, with the hints; with the checks as
-examples (and no hints); with the first half of the checks as examples. Every translation is
-verified on the full checks."""
+MODES = ("plain", "hints", "followed", "examples", "partial")
+"""Translated without examples or hints; without examples, with the manifest's hints; with the
+hints a user finds by following the refusals' messages; with the checks as examples (and no
+hints); with the first half of the checks as examples. Every translation is verified on the
+full checks."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +268,69 @@ def contradicted_hints(stem: str) -> list[str]:
     return problems
 
 
+SUGGESTED = re.compile(r"nothing establishes whether .+? (?:is|are) numbers.*?"
+                       r"scoped to a function like ['\"]([^'\"]+)['\"]")
+
+
+def refusals_in(translated: str) -> list[str]:
+    """The messages of the functions and statements a translation refuses: they raise
+    ``NotImplementedError("nnconv: not translated: …")``."""
+    messages = []
+    for node in ast.walk(ast.parse(translated)):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+            arg = node.exc.args[0]
+            if isinstance(arg, ast.Constant) and str(arg.value).startswith("nnconv: not translated"):
+                messages.append(str(arg.value))
+    return messages
+
+
+def suggested_hint(stem: str, message: str) -> tuple[str, str] | None:
+    """(keyword, path) for the hint a refusal asks for, with the kind the name truly holds
+    there (from a trace of the checks); None if the message names no path, or the name holds
+    more than one kind or one no hint names (a 3-D array)."""
+    match = SUGGESTED.search(message)
+    if match is None:
+        return None
+    parts = match.group(1).split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        kinds = observed(stem).get((".".join(parts[:i]), ".".join(parts[i:])))
+        if kinds is not None:
+            hintable = len(kinds) == 1 and kinds <= {"scalars", "vectors", "matrices", "containers"}
+            return (next(iter(kinds)), match.group(1)) if hintable else None
+    return None
+
+
+@cache
+def followed_hints(stem: str) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """The hints a user finds by following the messages: translate, give each refused name the
+    kind it truly holds, as the message suggests, and again, until no message asks for a hint
+    that can be given. Returns the hints and the messages that point the wrong way (the name
+    they asked about, hinted truly, refused again for want of its kind)."""
+    case = CASES[stem]
+    hints: dict[str, set[str]] = {}
+    wrong_way: list[str] = []
+    for _ in range(16):
+        given = {path for paths in hints.values() for path in paths}
+        try:
+            translated = translate(read(stem), to=case.to, **{k: tuple(sorted(v)) for k, v in hints.items()})
+            messages = refusals_in(translated)
+        except TranslationError as error:
+            messages = [str(error)]
+        added = False
+        for message in messages:
+            hint = suggested_hint(stem, message)
+            if hint is None:
+                continue
+            if hint[1] in given:
+                wrong_way.append(f"{hint[0]}={hint[1]!r} given, refused again: {message}")
+            else:
+                hints.setdefault(hint[0], set()).add(hint[1])
+                added = True
+        if not added:
+            break
+    return {k: tuple(sorted(v)) for k, v in hints.items()}, tuple(wrong_way)
+
+
 @dataclass
 class Outcome:
     """What translating one file in one mode gave: the refusal, or the translation and the
@@ -311,6 +375,8 @@ def outcome(stem: str, mode: str) -> Outcome:
     kwargs: dict[str, Any] = {}
     if mode == "hints":
         kwargs.update(case.hints)
+    elif mode == "followed":
+        kwargs.update(followed_hints(stem)[0])
     elif mode == "examples":
         kwargs.update(examples=checks, module=stem)
     elif mode == "partial":
@@ -416,6 +482,13 @@ def test_the_hints_are_true(stem: str) -> None:
     """The hints are what a careful user would pass: every hinted name holds its kind wherever
     the checks give it a value (else a wrong result with hints would be the manifest's fault)."""
     assert not contradicted_hints(stem)
+
+
+@pytest.mark.parametrize("stem", sorted(CASES))
+def test_following_the_messages_never_loops(stem: str) -> None:
+    """A refusal for want of a kind names a path to hint; hinted with the kind the checks show
+    it holds, that path is not refused again for want of its kind (class 12)."""
+    assert not followed_hints(stem)[1], "\n".join(followed_hints(stem)[1])
 
 
 @pytest.mark.parametrize(("stem", "mode"), params(MODES))
