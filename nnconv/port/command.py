@@ -104,12 +104,12 @@ def translate_file(args: argparse.Namespace) -> int:
     from . import check, translate, verify
     from .check import parse_shapes
 
+    if args.checks is not None and args.file == "-":
+        raise ValueError("--run needs a FILE: the checks import it by its name")
     source = sys.stdin.read() if args.file == "-" else read_source(args.file)
     hints = {"scalars": names(args.scalars), "vectors": names(args.vectors), "matrices": names(args.matrices),
              "containers": names(args.containers)}
     if args.checks is not None:
-        if args.file == "-":
-            raise ValueError("--run needs a FILE: the checks import it by its name")
         module = Path(args.file).stem
         examples = read_source(args.checks)
         translated = translate(source, to=args.to, examples=examples, module=module, scalars=hints["scalars"],

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from .errors import TranslationError
+from .errors import HintError, TranslationError
 from .kinds import (
     ARRAYS,
     CONTAINER_METHODS,
@@ -200,7 +200,7 @@ class Translator(cst.CSTTransformer):
         construct = cst.Module([]).code_for_node(node).strip() if node is not None else ""
         construct = construct.splitlines()[0] if construct else ""
         if construct and construct not in reason:
-            reason = f"{reason} (in {construct})"
+            reason = f"{reason} (in {construct if len(construct) <= 80 else construct[:77] + '...'})"
         return TranslationError(line, construct, reason)
 
     def line_of(self, node: cst.CSTNode) -> int:
@@ -258,7 +258,7 @@ class Translator(cst.CSTTransformer):
         try:
             return self.kinds.observed(self.function, line, path, parameter=parameter)
         except KindError as error:
-            raise TranslationError(line, path, str(error)) from None
+            raise HintError(line, path, str(error)) from None
 
     def lookup(self, name: str, line: int) -> str:
         """A name's kind: evidence at this line, else what the rewrite bound it to, else a hint."""
@@ -1238,9 +1238,7 @@ class Translator(cst.CSTTransformer):
                 elif skind == C and self.pair_in_examples(shape):
                     result = M  # a pair held in a variable: reversed, as a literal pair is swapped
                     i = args.index(shape_args[0])
-                    args[i] = args[i].with_changes(value=cst.Subscript(value=shape, slice=[cst.SubscriptElement(
-                        cst.Slice(None, None, step=cst.UnaryOperation(cst.Minus(), cst.Integer("1")),
-                                  second_colon=cst.Colon()))]))
+                    args[i] = args[i].with_changes(value=reversed_of(shape))
                 else:
                     raise self.error("a reshape to a shape given by a variable or to 3-D")
             elif len(shape_args) == 2:
@@ -1384,13 +1382,7 @@ class Translator(cst.CSTTransformer):
     def sized_draw(self, call: cst.Call, size: cst.Arg) -> cst.BaseExpression:
         """``np.random.uniform(size=X.shape)``: the same draw, transposed:
         ``uniform(size=X.shape[::-1]).T``."""
-        value = size.value
-        if isinstance(value, cst.Subscript) and len(value.slice) == 1 and reverses(value.slice[0]):
-            reversed_shape: cst.BaseExpression = value.value
-        else:
-            reversed_shape = cst.Subscript(value=value, slice=[cst.SubscriptElement(
-                cst.Slice(None, None, step=cst.UnaryOperation(cst.Minus(), cst.Integer("1")),
-                          second_colon=cst.Colon()))])
+        reversed_shape = reversed_of(size.value)
         self.note(RANDOM_NOTE)
         args = [a.with_changes(value=reversed_shape) if a is size else a for a in call.args]
         node = cst.Attribute(value=call.with_changes(args=args), attr=cst.Name("T"))
@@ -1406,13 +1398,7 @@ class Translator(cst.CSTTransformer):
         if kind != SH:
             raise self.unknown(arg.value, f"{name}(*…) draws as many dimensions as the shape has") if kind == USH \
                 else self.error(f"{name} with starred dimensions other than a 2-D array's shape; write them out")
-        value = arg.value
-        if isinstance(value, cst.Subscript) and len(value.slice) == 1 and reverses(value.slice[0]):
-            reversed_shape = value.value
-        else:
-            reversed_shape = cst.Subscript(value=value, slice=[cst.SubscriptElement(
-                cst.Slice(None, None, step=cst.UnaryOperation(cst.Minus(), cst.Integer("1")),
-                          second_colon=cst.Colon()))])
+        reversed_shape = reversed_of(arg.value)
         self.note(RANDOM_NOTE)
         node = cst.Attribute(value=call.with_changes(args=[arg.with_changes(value=reversed_shape)]),
                              attr=cst.Name("T"))
@@ -1460,6 +1446,15 @@ def reverses(element: cst.SubscriptElement) -> bool:
     s = element.slice
     return isinstance(s, cst.Slice) and s.lower is None and s.upper is None and s.step is not None \
         and int_value(s.step) == -1
+
+
+def reversed_of(shape: cst.BaseExpression) -> cst.BaseExpression:
+    """``shape[::-1]``; ``shape`` for ``shape[::-1]`` (the rules are an involution)."""
+    if isinstance(shape, cst.Subscript) and len(shape.slice) == 1 and reverses(shape.slice[0]):
+        return shape.value
+    step = cst.UnaryOperation(cst.Minus(), cst.Integer("1"))
+    return cst.Subscript(value=shape, slice=[cst.SubscriptElement(cst.Slice(None, None, step=step,
+                                                                            second_colon=cst.Colon()))])
 
 
 def is_pair(node: cst.BaseExpression) -> bool:
@@ -1579,6 +1574,8 @@ def translate_source(source: str, hints: Mapping[str, Iterable[str]], evidence: 
         while True:
             try:
                 return wrapper.visit(Translator(kinds, defined, classes, methods, refused, unreached)).code
+            except HintError:
+                raise
             except TranslationError as error:
                 inside = [name for name, first, last in spans if first <= error.line <= last and name not in refused]
                 around = [first for first, last in statements if first <= error.line <= last]
