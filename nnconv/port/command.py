@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import ast
 import io
+import re
 import sys
 import tokenize
 from pathlib import Path
@@ -127,6 +128,8 @@ def translate_file(args: argparse.Namespace) -> int:
     translated = translate(source, to=args.to, scalars=hints["scalars"], vectors=hints["vectors"],
                            matrices=hints["matrices"], containers=hints["containers"])
     print(translated, end="")
+    for reason in re.findall(r"raise NotImplementedError\(['\"]nnconv: not translated: (.*)['\"]\)", translated):
+        print(f"nnconv translate: not translated: {reason}", file=sys.stderr)
     if not args.check:
         return 0
     results = check(source, translated, to=args.to, shapes=parse_shapes(args.shapes),
