@@ -617,14 +617,26 @@ def test_cli_check_fails_when_the_original_crashes(tmp_path: Path, capsys: pytes
 
 
 # ------------------------------------------------------------------------------------- the table
-def reason_key(reason: str) -> str:
-    """A refusal's reason without its names, code and numbers, to count refusals by reason."""
+def reason_key(reason: str, source: str) -> str:
+    """A refusal's reason without its names, code and numbers, to count refusals by reason:
+    the names of the line it refers to become "…"."""
+    line = re.search(r"line (\d+)", reason)
+    lines = source.splitlines()
+    names = set()
+    if line and 1 <= int(line.group(1)) <= len(lines):
+        names = set(re.findall(r"[A-Za-z_]\w*", lines[int(line.group(1)) - 1])) - STOPWORDS
     text = re.sub(r"^(\S+: )?line \d+: ('[^']*'|\"[^\"]*\"): ", "", reason)
     text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "…", text)
-    text = re.split(r";|: ", text)[0]
+    text = re.sub(r"\s*\(in (?!the other)[^;]*$", "", re.split(r";|: ", text)[0])
     text = re.sub(r"[\w.]+[(\[]\S*|\b\w+\.\w[\w.]*", "…", text)
+    text = re.sub(r"\b\w+\b", lambda m: "…" if m.group(0) in names else m.group(0), text)
     text = re.sub(r"\b\d+\b(?!-D)", "N", text)
     return re.sub(r"(…\s*)+", "… ", text).strip()[:90]
+
+
+STOPWORDS = {"a", "an", "the", "of", "in", "is", "to", "or", "and", "for", "with", "as", "by", "on", "at", "axis",
+             "shape", "order", "size", "array", "rows", "columns"}
+"""Words kept in a reason even where the line's code uses them as names."""
 
 
 def corpus_table() -> dict[str, Any]:
@@ -646,7 +658,7 @@ def corpus_table() -> dict[str, Any]:
                 row["functions"] += 1
                 row[status] += 1
                 if status == "refused":
-                    key = reason_key(reason)
+                    key = reason_key(reason, read(case.stem))
                     reasons.setdefault(key, [0, 0])[1] += 1
                     keys.add(key)
             for key in keys:
