@@ -529,6 +529,17 @@ def test_with_examples_every_function_verified(stem: str, mode: str) -> None:
     assert not problems, report(result, problems)
 
 
+@pytest.mark.parametrize(("stem", "hint"), [("cs231n_layers", "affine_forward.w"),
+                                            ("dlai_step_by_step", "linear_forward.W"),
+                                            ("nnfs_layers", "Layer_Dense.forward.inputs")])
+def test_a_hint_the_examples_contradict_is_an_error(stem: str, hint: str) -> None:
+    """A 2-D array hinted as 1-D while the examples show it 2-D: an error naming it."""
+    function, _, name = hint.rpartition(".")
+    assert observed(stem)[function, name] == {"matrices"}
+    with pytest.raises(TranslationError, match=rf"\b{re.escape(name)}\b"):
+        translate(read(stem), to=CASES[stem].to, examples=read(f"{stem}_checks"), module=stem, vectors=(hint,))
+
+
 def test_verify_is_still_the_function_after_a_call() -> None:
     """``nnconv.port.verify`` is pinned API: importing the submodule of the same name on the
     first call must not put the module in the function's place."""
