@@ -202,11 +202,12 @@ def exercised(stem: str) -> frozenset[str]:
             seen.add(frame.f_code.co_qualname)
 
     with corpus_import(stem):
+        previous = sys.getprofile()
         sys.setprofile(profile)
         try:
             runpy.run_path(str(CORPUS / f"{stem}_checks.py"), run_name="__main__")
         finally:
-            sys.setprofile(None)
+            sys.setprofile(previous)
     return frozenset(seen & set(defined(stem)))
 
 
@@ -258,11 +259,12 @@ def observed(stem: str) -> dict[tuple[str, str], frozenset[str]]:
         return trace
 
     with corpus_import(stem):
+        previous = sys.gettrace()
         sys.settrace(trace)
         try:
             runpy.run_path(str(CORPUS / f"{stem}_checks.py"), run_name="__main__")
         finally:
-            sys.settrace(None)
+            sys.settrace(previous)
     return {key: frozenset(v) for key, v in kinds.items()}
 
 
