@@ -225,6 +225,7 @@ CLASS_10 = [
     ("def f(X):\n    return X * (np.random.rand(*X.shape) < 0.5)\n", "np.random.rand(*X.shape[::-1]).T < 0.5"),
     ("def f(X):\n    assert X.shape == (X.shape[0], 3)\n    return X\n", "assert X.shape == (3, X.shape[1])"),
     ("def f(layers):\n    return len(layers)\n", "return len(layers)"),
+    ("def f(X):\n    return np.asarray(np.where(X > 0.5))[1]\n", "np.asarray(np.where((X > 0.5).T))[1]"),
 ]
 
 

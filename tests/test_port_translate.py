@@ -299,7 +299,7 @@ ERRORS = [
     ("X[..., 0]", "Ellipsis"),
     ("np.concatenate(arrays, axis=0)", "sequence given by a variable"),
     ("X.reshape(-1, order='A')", "order='A'"),
-    ("np.where(X > 0)", "one argument"),
+    ("np.nonzero(X)", "np.nonzero"),
     ("X.searchsorted(A)", ".searchsorted()"),
     ("np.fft.fft(X)", "np.fft.fft"),
 ]

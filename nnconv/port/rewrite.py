@@ -299,7 +299,7 @@ class Translator(cst.CSTTransformer):
         for scope in reversed(self.env):
             if path in scope and scope[path] != U:
                 return scope[path]
-        if path.startswith("self.") and self.class_env and path in self.class_env[-1]:
+        if path.startswith("self.") and self.class_env and self.class_env[-1].get(path, U) != U:
             return self.class_env[-1][path]
         return self.kinds.hints.get(self.function, path)
 
@@ -525,6 +525,13 @@ class Translator(cst.CSTTransformer):
             return
         if func in ("zip", "enumerate") and isinstance(iterable, cst.Call):
             items = [a.value for a in iterable.args if a.keyword is None]
+            if func == "enumerate" and items and isinstance(items[0], cst.Call) and dotted(items[0].func) == "zip":
+                for inner in items[0].args:  # enumerate(zip(X, Y))
+                    self.refuse_rows(inner.value, self.iterated_kind(inner.value), "zip")
+                if isinstance(target, (cst.Tuple, cst.List)):
+                    self.bind_target(target.elements[0].value, S)
+                    self.bind_target(target.elements[-1].value, U)
+                return
             kinds = [self.iterated_kind(v) for v in items]
             for v, k in zip(items, kinds, strict=True):
                 self.refuse_rows(v, k, func)
@@ -1055,6 +1062,12 @@ class Translator(cst.CSTTransformer):
         if name in ELEMENTWISE:
             if name == "where" and len(call.args) == 1 and first == V:
                 return self.mark(call, C)  # the indices of a 1-D array: the same in both
+            if name == "where" and len(call.args) == 1 and first == M:
+                # the transpose of the translation's array is the original's: the same indices
+                inner = args[0].value
+                original = inner.value if isinstance(inner, cst.Attribute) and inner.attr.value == "T" else \
+                    cst.Attribute(parenthesized(inner), cst.Name("T"))
+                return self.mark(call.with_changes(args=[args[0].with_changes(value=original)]), C)
             if name == "where" and len(call.args) == 1:
                 raise self.error("np.where with one argument lists indices in memory order")
             arg_kinds = [self.kind(a.value) for a in args]
@@ -1080,6 +1093,8 @@ class Translator(cst.CSTTransformer):
                 if any(isinstance(v, (cst.List, cst.Tuple)) for v in values):
                     raise self.error("a nested list literal as a 2-D array; build it transposed by hand")
                 return self.mark(call, V)
+            if first == C and name in ("asarray", "array") and isinstance(args[0].value, cst.Call):
+                return self.mark(call, C)  # np.asarray(np.where(...)): index arrays, the same in both
             return self.mark(call, first if first in (*ARRAYS, U) else U)
         if name in CONSTRUCTORS:
             return self.constructor(call, name)
