@@ -1,9 +1,12 @@
 """Porting: NumPy code between the conventions, trained weights between frameworks.
 
 - :func:`translate` rewrites NumPy source written in one convention for the other, so that
-  every 2-D array it handles holds the transpose of what it held (rules in
-  :mod:`nnconv.port.translator`); :func:`check` runs the original and the translation on
-  random inputs and compares.
+  every 2-D array it handles holds the transpose of what it held. What each name holds comes
+  from running example calls, from hints, or from rules that leave no doubt
+  (:mod:`nnconv.port.kinds`); the rewrite from those kinds is :mod:`nnconv.port.rewrite`.
+- :func:`verify` makes every call a check script makes into the original again on the
+  translation, inputs transposed (:mod:`nnconv.port.replay`); :func:`check` runs each function
+  on inputs of given shapes.
 - :func:`from_torch`, :func:`to_torch`, :func:`from_sklearn`, :func:`from_keras` and
   :func:`to_keras` move trained weights between nnconv's parameter dicts and PyTorch,
   scikit-learn and Keras (:mod:`nnconv.port.frameworks`).
