@@ -256,7 +256,10 @@ class Translator(cst.CSTTransformer):
         """The kind evidence or a hint gives ``path`` here; a hint the evidence contradicts
         is an error."""
         try:
-            return self.kinds.observed(self.function, line, path, parameter=parameter)
+            kind = self.kinds.observed(self.function, line, path, parameter=parameter)
+            if kind is None and line != self.lines[-1]:  # a continuation line that ran no event of its own
+                kind = self.kinds.observed(self.function, self.lines[-1], path, parameter=parameter)
+            return kind
         except KindError as error:
             raise HintError(line, path, str(error)) from None
 
