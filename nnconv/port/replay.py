@@ -91,11 +91,8 @@ class Recorder:
             except Exception as error:
                 call.error = error
                 raise
-            if isinstance(result, types.GeneratorType):
-                items = list(result)  # a generator's items, drawn now to be compared
-                call.result, result = snapshot(items), iter(items)
-            else:
-                call.result = snapshot(result)
+            drawn, result = drawn_out(result)
+            call.result = snapshot(drawn)
             call.after = snapshot((args, kwargs))
             return result
 
@@ -131,6 +128,18 @@ class Recorder:
                         value[key] = wrapped[id(item)]
             elif isinstance(value, list):
                 value[:] = [wrapped.get(id(item), item) for item in value]
+
+
+def drawn_out(result: Any) -> tuple[Any, Any]:
+    """(what a call returned with its generators drawn out as lists, to be compared; the same
+    for the caller, generators replaced by iterators over those lists)."""
+    if isinstance(result, types.GeneratorType):
+        items = list(result)
+        return items, iter(items)
+    if isinstance(result, tuple) and any(isinstance(r, types.GeneratorType) for r in result):
+        pairs = [drawn_out(r) for r in result]
+        return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+    return result, result
 
 
 @dataclass(frozen=True)
@@ -236,8 +245,7 @@ def replay(call: Call, func: Callable[..., Any], original: types.ModuleType, tar
         if call.error is not None and type(error) is type(call.error):
             return Verdict("exact", f"raised {type(error).__name__}, as the original did")
         return Verdict("failed", f"{type(error).__name__}: {error}")
-    if isinstance(result, types.GeneratorType):
-        result = list(result)
+    result, _ = drawn_out(result)
     if call.error is not None:
         return Verdict("wrong", f"returned where the original raised {type(call.error).__name__}: {call.error}")
     status, where = compare(plain(expected_result), plain(result))

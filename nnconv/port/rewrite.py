@@ -1005,7 +1005,11 @@ class Translator(cst.CSTTransformer):
         if isinstance(axis, cst.Tuple) and elements is not None:
             return axis.with_changes(elements=[e.with_changes(value=self.map_axis(e.value))
                                                for e in axis.elements])
-        raise self.error("an axis given by a variable; write it as a literal 0 or 1")
+        if self.kind(axis) == S:  # a number held in a variable: 0 <-> 1, -1 <-> 0, -2 <-> 1
+            return cst.BinaryOperation(cst.Integer("1"), cst.Subtract(), cst.BinaryOperation(
+                parenthesized(axis), cst.Modulo(), cst.Integer("2")))
+        raise self.error("an axis given by a variable not known to hold a number; write it as a literal 0 or 1, "
+                         "or name it in scalars=")
 
     def reduction(self, call: cst.Call, name: str, kind: str, axis_position: int) -> cst.BaseExpression:
         """``np.sum(X, axis=0)`` or ``X.sum(axis=0)``: axis 0 <-> 1 for a 2-D array."""
