@@ -298,3 +298,11 @@ def test_shapes_too_large_for_a_check_are_a_message(tmp_path: Path, capsys: pyte
 def test_run_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["translate", "-", "--to", "colmajor", "--run", "checks.py"]) == 2
     assert "--run needs a FILE" in capsys.readouterr().err
+
+
+def test_check_without_examples_fails_when_the_original_crashes(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "f.py"
+    path.write_text("def f(X):\n    return X.sum(axis=0) @ np.ones((7, 7))\n")
+    assert main(["translate", str(path), "--to", "colmajor", "--matrices", "X", "--check", "--shapes", "X=3x4"]) == 1
+    assert "# f: not exercised (the original raised ValueError" in capsys.readouterr().out

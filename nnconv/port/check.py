@@ -25,6 +25,7 @@ from ..layout import transpose
 MAX_ELEMENTS = 10_000_000
 """The largest input ``--shapes`` may ask for: example inputs are small."""
 STATUSES = ("exact", "close", "wrong", "failed", "refused", "not exercised")
+ORIGINAL_RAISED = "the original raised"
 
 
 @dataclass
@@ -59,6 +60,11 @@ class FunctionCheck:
     def ok(self) -> bool:
         """True for ``"exact"`` and ``"close"``."""
         return self.status in ("exact", "close")
+
+    @property
+    def original_crashed(self) -> bool:
+        """True when the original itself raised on the inputs given."""
+        return self.detail.startswith(ORIGINAL_RAISED)
 
     def __str__(self) -> str:
         return f"{self.name}: {self.status}" + (f" ({self.detail})" if self.detail else "")
@@ -224,7 +230,7 @@ def check_function(node: ast.FunctionDef, original: Callable[..., Any], translat
         try:
             expected = transpose(call(original, copy.deepcopy(kwargs), seed))
         except Exception as error:  # noqa: BLE001 - reported, not raised
-            return FunctionCheck(node.name, "not exercised", f"the original raised {type(error).__name__}: "
+            return FunctionCheck(node.name, "not exercised", f"{ORIGINAL_RAISED} {type(error).__name__}: "
                                  f"{error}; give other inputs")
         try:
             actual = call(translated, transpose(copy.deepcopy(kwargs)), seed)

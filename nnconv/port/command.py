@@ -138,4 +138,4 @@ def translate_file(args: argparse.Namespace) -> int:
     print("\n# nnconv translate --check: each function and its translation on the inputs given")
     for result in results:
         print(f"# {result}")
-    return 1 if any(r.status in ("wrong", "failed") for r in results) else 0
+    return 1 if any(r.status in ("wrong", "failed") or r.original_crashed for r in results) else 0
