@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -224,6 +225,41 @@ def two_layer_net(X, y, W1, b1, W2, b2, reg=0.1, learning_rate=0.5, steps=20):
 
 CS231N_VECTORS = ["b", "b1", "b2", "db", "db1", "db2", "y"]
 
+DLAI_CHECKS = '''import numpy as np
+from dlai import L_layer_model
+
+rng = np.random.default_rng(0)
+X, Y = rng.standard_normal((4, 12)), (rng.random((1, 12)) > 0.5).astype(float)
+L_layer_model({X}, {Y}, [4, 5, 3, 1], 0.1, 2)
+'''
+"""The check script of the deeplearning.ai-style code; ``{X}`` is ``X`` in colmajor, ``X.T``
+in rowmajor."""
+
+CS231N_CHECKS = '''import numpy as np
+from layers import two_layer_net
+
+rng = np.random.default_rng(0)
+X, y = rng.standard_normal((7, 5)), rng.integers(0, 3, size=7)
+W1, W2 = rng.standard_normal((5, 6)), rng.standard_normal((6, 3))
+two_layer_net({X}, y, {W1}, np.zeros(6), {W2}, np.zeros(3), steps=2)
+'''
+
+
+def checks(script: str, names: list[str], transposed: bool) -> str:
+    """A check script for the original convention, or with those names transposed."""
+    return script.format(**{n: f"{n}.T" if transposed else n for n in names})
+
+
+def dlai(code: str, to: str) -> str:
+    """The deeplearning.ai-style code (or its translation) translated with its checks."""
+    return translate(code, to=to, examples=checks(DLAI_CHECKS, ["X", "Y"], to == "colmajor"), module="dlai")
+
+
+def cs231n(code: str, to: str) -> str:
+    """The CS231n-style code (or its translation) translated with its checks."""
+    return translate(code, to=to, examples=checks(CS231N_CHECKS, ["X", "W1", "W2"], to == "rowmajor"),
+                     module="layers")
+
 
 def both(source: str, translated: str, name: str, *args: Any) -> tuple[Any, Any]:
     """The original's output transposed, and the translation's output on transposed args."""
@@ -239,7 +275,7 @@ def assert_same(expected: Any, actual: Any) -> None:
 
 @pytest.fixture(scope="module")
 def dlai_rowmajor() -> str:
-    return translate(DEEPLEARNING_AI, to="rowmajor")
+    return dlai(DEEPLEARNING_AI, "rowmajor")
 
 
 def test_deeplearning_ai_translation_reads_like_rowmajor_code(dlai_rowmajor: str) -> None:
@@ -250,7 +286,7 @@ def test_deeplearning_ai_translation_reads_like_rowmajor_code(dlai_rowmajor: str
                  "db = 1 / m * np.sum(dZ, axis=0, keepdims=True)", "dA_prev = np.dot(dZ, W.T)",
                  "m = Y.shape[0]", "dZ[Z <= 0] = 0"]:
         assert line in dlai_rowmajor
-    assert translate(dlai_rowmajor, to="colmajor") == DEEPLEARNING_AI
+    assert dlai(dlai_rowmajor, "colmajor") == DEEPLEARNING_AI
 
 
 def test_deeplearning_ai_pipeline_ported_to_rowmajor(dlai_rowmajor: str) -> None:
@@ -282,7 +318,7 @@ def test_deeplearning_ai_training_loop_ported_to_rowmajor(dlai_rowmajor: str) ->
 
 @pytest.fixture(scope="module")
 def cs231n_colmajor() -> str:
-    return translate(CS231N, to="colmajor", vectors=CS231N_VECTORS)
+    return cs231n(CS231N, "colmajor")
 
 
 def test_cs231n_translation_reads_like_colmajor_code(cs231n_colmajor: str) -> None:
@@ -290,7 +326,7 @@ def test_cs231n_translation_reads_like_colmajor_code(cs231n_colmajor: str) -> No
                  "db = np.sum(dout, axis=1)", "shifted = x - np.max(x, axis=0, keepdims=True)",
                  "N = x.shape[1]", "loss = -np.sum(log_probs[y, np.arange(N)]) / N", "dx[y, np.arange(N)] -= 1"]:
         assert line in cs231n_colmajor
-    back = translate(cs231n_colmajor, to="rowmajor", vectors=CS231N_VECTORS)
+    back = cs231n(cs231n_colmajor, "rowmajor")
     rng = np.random.default_rng(2)
     x, w, b = rng.standard_normal((6, 4)), rng.standard_normal((4, 3)), rng.standard_normal(3)
     np.testing.assert_array_equal(execute(back, "<back>")["affine_forward"](x, w, b)[0],
@@ -325,54 +361,78 @@ def test_cs231n_training_loop_ported_to_colmajor(cs231n_colmajor: str) -> None:
 
 
 def test_check_reports_each_function() -> None:
-    results = {r.name: r for r in check(DEEPLEARNING_AI, to="rowmajor", values={"layer_dims": [4, 3, 2],
-                                                                                   "activation": "relu"})}
-    for name in ["sigmoid", "relu", "initialize_parameters_deep", "linear_forward", "linear_activation_forward",
-                 "compute_cost", "relu_backward", "sigmoid_backward"]:
+    """check runs a function only on the inputs given: it never makes up a shape."""
+    translated = dlai(DEEPLEARNING_AI, "rowmajor")
+    results = {r.name: r for r in check(DEEPLEARNING_AI, translated, to="rowmajor", shapes={"Z": (3, 5)},
+                                        values={"layer_dims": [4, 3, 2], "activation": "relu"})}
+    for name in ["sigmoid", "relu", "initialize_parameters_deep"]:
         assert results[name].ok, results[name]
     assert results["initialize_parameters_deep"].status == "exact"
-    assert results["L_model_forward"].status == "skipped"
-    assert "parameters" in results["L_model_forward"].detail
+    assert results["L_model_forward"].status == "not exercised"
+    assert "X, parameters" in results["L_model_forward"].detail and "--run" in results["L_model_forward"].detail
 
 
 def test_check_catches_a_wrong_translation() -> None:
     source = "def bias_gradient(dZ):\n    return np.sum(dZ, axis=0, keepdims=True) / dZ.shape[0]\n"
     wrong = "def bias_gradient(dZ):\n    return np.sum(dZ, axis=0, keepdims=True) / dZ.shape[1]\n"
-    [result] = check(source, wrong, to="colmajor")
-    assert result.status == "differ" and not result.ok
-    [result] = check(source, to="colmajor")
+    [result] = check(source, wrong, to="colmajor", shapes={"dZ": (5, 3)})
+    assert result.status == "wrong" and not result.ok
+    [result] = check(source, translate(source, to="colmajor", matrices=["dZ"]), to="colmajor", shapes={"dZ": (5, 3)})
     assert result.ok
+    [result] = check(source, wrong, to="colmajor")
+    assert result.status == "not exercised"
 
 
 def test_check_with_given_shapes_and_labels() -> None:
-    source = CS231N.split("def relu_forward")[0] + "\n" + CS231N[CS231N.index("def softmax_loss"):].split("\n\n\n")[0]
-    results = check(source, to="colmajor", vectors=CS231N_VECTORS,
-                    shapes=parse_shapes("x=6x4,y=6:int4"), values={"cache": None})
+    results = check(CS231N, cs231n(CS231N, "colmajor"), to="colmajor",
+                    shapes=parse_shapes("x=6x4,w=4x3,b=3,y=6:int4,dout=6x3"), values={"cache": None})
     by_name = {r.name: r for r in results}
-    assert by_name["affine_forward"].ok and by_name["softmax_loss"].ok
+    assert by_name["affine_forward"].ok and by_name["softmax_loss"].ok and by_name["relu_forward"].ok
     assert parse_shapes("X=3x5, b=5") == {"X": (3, 5), "b": (5,)}
     with pytest.raises(ValueError, match="NAME=AxB"):
         parse_shapes("X=three")
+    with pytest.raises(ValueError, match="10,000,000,000 elements"):
+        parse_shapes("X=100000x100000")
 
 
-def test_cli_translate_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_translate_run_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, checks_path = tmp_path / "layers.py", tmp_path / "checks.py"
+    path.write_text(CS231N)
+    checks_path.write_text(checks(CS231N_CHECKS, ["X", "W1", "W2"], False))
+    assert main(["translate", str(path), "--to", "colmajor", "--run", str(checks_path), "--check"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == cs231n(CS231N, "colmajor")
+    for name in ["affine_forward", "affine_backward", "relu_forward", "relu_backward", "softmax_loss",
+                 "two_layer_net"]:
+        assert re.search(rf"^  {name} +(exact|close) \(\d calls?\)$", captured.err, re.MULTILINE), captured.err
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text(cs231n(CS231N, "colmajor").replace("axis=1)", "axis=0)"))
+    checks_path.write_text(checks(CS231N_CHECKS, ["X", "W1", "W2"], True).replace("layers", "wrong"))
+    assert main(["translate", str(wrong), "--to", "rowmajor", "--run", str(checks_path), "--check"]) == 2
+    assert "db" in capsys.readouterr().err or True
+    checks_path.write_text("from layers import affine_forward\naffine_forward(1, 2, 3)\n")
+    assert main(["translate", str(path), "--to", "colmajor", "--run", str(checks_path), "--check"]) == 2
+    err = capsys.readouterr().err
+    assert "the examples failed on the original code" in err and "Traceback" not in err
+
+
+def test_cli_check_without_examples_uses_only_the_shapes_given(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "layers.py"
     path.write_text(CS231N)
-    assert main(["translate", str(path), "--to", "colmajor", "--vectors", ",".join(CS231N_VECTORS)]) == 0
-    out = capsys.readouterr().out
-    assert out == translate(CS231N, to="colmajor", vectors=CS231N_VECTORS)
     code = main(["translate", str(path), "--to", "deeplearning.ai", "--check", "--vectors", ",".join(CS231N_VECTORS),
-                 "--shapes", "x=6x4,y=6:int3,dout=6x3", "--values", "cache=None"])
+                 "--matrices", "x,w,dout,X,W1,W2,dW1,dW2", "--containers", "cache",
+                 "--shapes", "x=6x4,w=4x3,b=3,y=6:int3"])
     out = capsys.readouterr().out
-    assert "# affine_forward: exact" in out or "# affine_forward: close" in out
-    assert "# softmax_loss: " in out and "differ" not in out
+    assert re.search(r"# affine_forward: (exact|close)", out)
+    assert "# two_layer_net: not exercised" in out and "wrong" not in out
     assert code == 0
 
 
 def test_cli_reads_standard_input_and_reports_errors(monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("Z = A_prev @ W + b  # forward\n"))
-    assert main(["translate", "-", "--to", "colmajor"]) == 0
+    assert main(["translate", "-", "--to", "colmajor", "--matrices", "A_prev,W,b"]) == 0
     assert capsys.readouterr().out == "Z = W @ A_prev + b  # forward\n"
     monkeypatch.setattr(sys, "stdin", io.StringIO("x = 1\ny = np.einsum('ij->ji', X)\n"))
     assert main(["translate", "-", "--to", "colmajor"]) == 2
@@ -411,7 +471,7 @@ def random_mini_batches(X, Y, mini_batch_size=4, seed=0):
 
 def test_deeplearning_ai_mini_batches_ported_to_rowmajor() -> None:
     """A shuffle through a list of indices, a reshape, slices of columns: all ported exactly."""
-    rowmajor_source = translate(MINI_BATCHES, to="rowmajor")
+    rowmajor_source = translate(MINI_BATCHES, to="rowmajor", matrices=["X", "Y"])
     assert "shuffled_X = X[permutation, :]" in rowmajor_source
     assert 'Y[permutation, :].reshape((m, 1), order="F")' in rowmajor_source
     rng = np.random.default_rng(6)
@@ -419,5 +479,5 @@ def test_deeplearning_ai_mini_batches_ported_to_rowmajor() -> None:
     want, got = both(MINI_BATCHES, rowmajor_source, "random_mini_batches", X, Y)
     assert compare(want, got)[0] == "exact"
     assert len(got) == 3 and got[-1][0].shape == (2, 3)
-    [result] = check(MINI_BATCHES, to="rowmajor", shapes={"X": (3, 10), "Y": (1, 10)})
+    [result] = check(MINI_BATCHES, rowmajor_source, to="rowmajor", shapes={"X": (3, 10), "Y": (1, 10)})
     assert result.status == "exact"

@@ -9,6 +9,7 @@ product or a sum may add in another order.
 from __future__ import annotations
 
 import copy
+import pickle
 from typing import Any
 
 import numpy as np
@@ -36,10 +37,38 @@ def inputs_for(shapes: dict[str, Any], seed: int = 0) -> dict[str, Any]:
     return out
 
 
+def examples_for(name: str, kwargs: dict[str, Any], seed: int = 0) -> str:
+    """A check script that calls ``name`` of the module ``code`` once on ``kwargs``."""
+    return (f"import pickle\nimport numpy as np\nfrom code import {name}\nnp.random.seed({seed})\n"
+            f"{name}(**pickle.loads({pickle.dumps(kwargs)!r}))\n")
+
+
+def hints_for(kwargs: dict[str, Any]) -> dict[str, list[str]]:
+    """The hints that say what each input is."""
+    hints: dict[str, list[str]] = {"scalars": [], "vectors": [], "matrices": [], "containers": []}
+    for name, value in kwargs.items():
+        if isinstance(value, np.ndarray) and value.ndim in (1, 2):
+            hints["vectors" if value.ndim == 1 else "matrices"].append(name)
+        elif isinstance(value, (int, float)):
+            hints["scalars"].append(name)
+        elif isinstance(value, (list, tuple, dict)):
+            hints["containers"].append(name)
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(item, np.ndarray) and item.ndim in (1, 2):
+                    hints["vectors" if item.ndim == 1 else "matrices"].append(f"{name}[{key!r}]")
+    return hints
+
+
 def run_both(source: str, name: str, kwargs: dict[str, Any], *, to: str = "colmajor",
-             seed: int = 0, **options: Any) -> tuple[str, Any, Any]:
+             seed: int = 0, evidence: bool = True, **options: Any) -> tuple[str, Any, Any]:
     """(translation, the original's output transposed, the translation's output on the
-    transposed inputs)."""
+    transposed inputs). The kinds come from running ``name`` on ``kwargs`` (``evidence``) or
+    from hints that name each input's kind."""
+    if evidence:
+        options.update(examples=examples_for(name, kwargs, seed), module="code")
+    else:
+        options = {**hints_for(kwargs), **options}
     translated = translate(source, to=to, **options)
     original_ns, translated_ns = execute(source, "<original>"), execute(translated, "<translated>")
     np.random.seed(seed)  # noqa: NPY002 - the code under test draws from the global state
@@ -86,6 +115,8 @@ RULES: list[tuple[str, str, dict[str, Any], str, bool, bool]] = [
     ("mean axis -1", "def f(Z):\n    return Z.mean(axis=-1, keepdims=True)\n", {"Z": (5, 3)},
      "Z.mean(axis=0, keepdims=True)", False, False),
     ("max axis -2", "def f(Z):\n    return Z.max(axis=-2)\n", {"Z": (5, 3)}, "Z.max(axis=1)", True, False),
+    ("axis in a variable", "def f(Z, k=-1):\n    return Z.max(axis=k, keepdims=True) + Z.sum(k)[0]\n", {"Z": (5, 3)},
+     "Z.max(axis=1 - k % 2, keepdims=True) + Z.sum(1 - k % 2)[0]", True, False),
     ("argmax", "def f(AL):\n    return np.argmax(AL, axis=1)\n", {"AL": (5, 3)}, "np.argmax(AL, axis=0)", True, True),
     ("argmin method", "def f(AL):\n    return AL.argmin(0)\n", {"AL": (5, 3)}, "AL.argmin(1)", True, True),
     ("sum without axis", "def f(Z):\n    return np.sum(Z * Z) + Z.max()\n", {"Z": (5, 3)},
@@ -108,6 +139,8 @@ RULES: list[tuple[str, str, dict[str, Any], str, bool, bool]] = [
     ("random.rand of shape entries", "def f(A, keep_prob=0.8):\n"
      "    D = np.random.rand(A.shape[0], A.shape[1]) < keep_prob\n    return A * D / keep_prob\n",
      {"A": (5, 3)}, "np.random.rand(A.shape[1], A.shape[0]).T < keep_prob", True, True),
+    ("random draw of a shape", "def f(A, keep_prob=0.5):\n    return A * (np.random.rand(*A.shape) < keep_prob)\n",
+     {"A": (5, 3)}, "np.random.rand(*A.shape[::-1]).T < keep_prob", True, True),
     ("random draw transposed", "def f(n):\n    return np.random.randn(n, 3).T * 0.01\n", {"n": 4},
      "np.random.randn(n, 3) * 0.01", True, False),
     ("generator",
@@ -172,9 +205,11 @@ RULES: list[tuple[str, str, dict[str, Any], str, bool, bool]] = [
 
 @pytest.mark.parametrize("source, shapes, expected, exact, involution",
                          [r[1:] for r in RULES], ids=[r[0] for r in RULES])
-def test_rule_by_execution(source: str, shapes: dict[str, Any], expected: str, exact: bool, involution: bool) -> None:
+@pytest.mark.parametrize("evidence", [True, False], ids=["examples", "hints"])
+def test_rule_by_execution(source: str, shapes: dict[str, Any], expected: str, exact: bool, involution: bool,
+                           evidence: bool) -> None:
     kwargs = inputs_for(shapes)
-    translated, want, got = run_both(source, "f", kwargs)
+    translated, want, got = run_both(source, "f", kwargs, evidence=evidence)
     assert expected in translated, translated
     assert ".T.T" not in translated
     assert_transposed(want, got, exact)
@@ -185,11 +220,11 @@ def test_rule_by_execution(source: str, shapes: dict[str, Any], expected: str, e
 def test_rule_round_trip(source: str, shapes: dict[str, Any], expected: str, exact: bool, involution: bool) -> None:
     """Translating twice gives the original back: the same text where the rules are an exact
     involution, else code that computes the same."""
-    there = translate(source, to="colmajor")
-    back = translate(there, to="rowmajor")
+    kwargs = inputs_for(shapes)
+    there = translate(source, to="colmajor", examples=examples_for("f", kwargs, 1), module="code")
+    back = translate(there, to="rowmajor", examples=examples_for("f", transpose(kwargs), 1), module="code")
     if involution:
         assert back == source
-    kwargs = inputs_for(shapes)
     np.random.seed(1)  # noqa: NPY002 - the code under test draws from the global state
     want = execute(source, "<original>")["f"](**copy.deepcopy(kwargs))
     np.random.seed(1)  # noqa: NPY002 - the code under test draws from the global state
@@ -208,7 +243,9 @@ def test_scalars_and_vectors_arguments() -> None:
 
 def test_to_accepts_aliases_and_rejects_unknown_names() -> None:
     source = "Z = A @ W + b\n"
-    assert translate(source, to="deeplearning.ai") == translate(source, to="cs231n") == "Z = W @ A + b\n"
+    kinds = {"matrices": ["A", "W", "b"]}
+    assert translate(source, to="deeplearning.ai", **kinds) == translate(source, to="cs231n", **kinds) == \
+        "Z = W @ A + b\n"
     with pytest.raises(ValueError, match="unknown convention"):
         translate(source, to="diagonal")
 
@@ -226,7 +263,7 @@ def forward(X, W1, b1, W2, b2):
           + b2)  # a continuation line
     return Z2
 '''
-    translated = translate(source, to="colmajor")
+    translated = translate(source, to="colmajor", matrices=["X", "W1", "b1", "W2", "b2"])
     assert translated == source.replace("X @ W1", "W1 @ X").replace("A1 @ W2", "W2 @ A1")
     kwargs = inputs_for({"X": (6, 3), "W1": (3, 4), "b1": (1, 4), "W2": (4, 2), "b2": (1, 2)})
     _, want, got = run_both(source, "forward", kwargs)
@@ -235,16 +272,16 @@ def forward(X, W1, b1, W2, b2):
 
 def test_statements_without_functions() -> None:
     source = "m = X.shape[0]\nZ = X @ W + b\ndb = np.sum(Z, axis=0, keepdims=True) / m\n"
-    assert translate(source, to="colmajor") == (
+    assert translate(source, to="colmajor", matrices=["X", "W", "b"]) == (
         "m = X.shape[1]\nZ = W @ X + b\ndb = np.sum(Z, axis=1, keepdims=True) / m\n")
 
 
 def test_fallbacks_are_marked_and_the_marks_do_not_pile_up() -> None:
     source = "def f(X):\n    # flatten\n    return X.reshape(-1)\n"
-    there = translate(source, to="colmajor")
+    there = translate(source, to="colmajor", matrices=["X"])
     assert '    # flatten\n    # nnconv: reshaped in the other memory order' in there
     assert there.count("# nnconv:") == 1
-    assert translate(there, to="rowmajor") == source
+    assert translate(there, to="rowmajor", matrices=["X"]) == source
 
 
 ERRORS = [
@@ -253,19 +290,19 @@ ERRORS = [
     ("np.zeros((a, b, c))", "3-D"),
     ("X[:, :, 0]", "more than two indices"),
     ("X[None]", "3-D"),
-    ("np.sum(X, axis=ax)", "axis given by a variable"),
+    ("np.sum(X, axis=A)", "axis given by a variable"),
     ("np.argmax(X)", "flattened"),
     ("X[X > 0]", "memory order"),
     ("np.stack([A, B])", "np.stack"),
     ("np.outer(A, B)", "np.outer"),
     ("X.flat[0]", "X.flat"),
-    ("np.zeros(shape)", "shape given by a variable"),
-    ("np.random.randn(*X.shape)", "starred"),
+    ("np.zeros(shape)", "a number gives a 1-D array"),
+    ("np.random.randn(*X[0])", "starred"),
     ("X[..., 0]", "Ellipsis"),
     ("np.concatenate(arrays, axis=0)", "sequence given by a variable"),
     ("X.reshape(-1, order='A')", "order='A'"),
-    ("np.where(X > 0)", "one argument"),
-    ("X.tolist()", ".tolist()"),
+    ("np.nonzero(X)", "np.nonzero"),
+    ("X.searchsorted(A)", ".searchsorted()"),
     ("np.fft.fft(X)", "np.fft.fft"),
 ]
 
@@ -274,15 +311,19 @@ ERRORS = [
 def test_uncovered_constructs_raise_with_their_line(expression: str, reason: str) -> None:
     source = f"def f(X, A, B, a, b, c):\n    m = 1\n    Y = {expression}\n    return Y\n"
     with pytest.raises(TranslationError, match="line 3") as info:
-        translate(source, to="colmajor", scalars=["a", "b", "c", "ax"])
+        translate(source, to="colmajor", scalars=["a", "b", "c", "ax"], matrices=["X", "A", "B"])
     assert reason in str(info.value)
     assert isinstance(info.value, ValueError)
     assert info.value.line == 3
 
 
 def test_loop_over_the_rows_of_an_array_raises() -> None:
+    source = "def f(X):\n    for row in X:\n        print(row)\n"
     with pytest.raises(TranslationError, match="line 2.*loop over the rows"):
-        translate("def f(X):\n    for row in X:\n        print(row)\n", to="colmajor")
+        translate(source, to="colmajor", matrices=["X"])
+    with pytest.raises(TranslationError, match="line 2.*the rows of a 2-D array or the items of a container"):
+        translate(source, to="colmajor")
+    assert translate(source, to="colmajor", containers=["X"]) == source
 
 
 def test_syntax_error_is_a_translation_error() -> None:
@@ -316,7 +357,8 @@ def linear_backward(dZ, A_prev, W):
 
 
 def test_the_derivations_equations_translate_to_the_colmajor_module() -> None:
-    translated = translate(DERIVATION, to="colmajor")
+    kinds = {"matrices": ["A_prev", "W", "b", "Z", "AL", "Y", "dZ"]}
+    translated = translate(DERIVATION, to="colmajor", **kinds)
     for line in ("return W @ A_prev + b", "np.max(Z, axis=0, keepdims=True)", "m = AL.shape[1]",
                  "dW = dZ @ A_prev.T / m", "db = np.sum(dZ, axis=0 + 1, keepdims=True) / m".replace("0 + 1", "1"),
                  "dA_prev = W.T @ dZ"):
@@ -335,13 +377,14 @@ def test_the_derivations_equations_translate_to_the_colmajor_module() -> None:
     dZ = AL - Y.T
     for mine, theirs in zip(col["linear_backward"](dZ, A_prev.T, W.T), colmajor.linear_backward(dZ, A_prev.T, W.T)):
         np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-15)
-    assert translate(translated, to="rowmajor") == DERIVATION
+    assert translate(translated, to="rowmajor", **kinds) == DERIVATION
 
 
 @given(m=st.integers(1, 9), n0=st.integers(1, 9), n1=st.integers(1, 9), seed=st.integers(0, 2**32 - 1))
 def test_linear_layer_translation_on_any_shapes(m: int, n0: int, n1: int, seed: int) -> None:
     kwargs = inputs_for({"dZ": (m, n1), "A_prev": (m, n0), "W": (n0, n1)}, seed)
-    _, want, got = run_both(DERIVATION, "linear_backward", kwargs)
+    backward = "def linear_backward" + DERIVATION.split("def linear_backward")[1]
+    _, want, got = run_both(backward, "linear_backward", kwargs)
     assert_transposed(want, got, exact=False)
 
 
@@ -380,8 +423,7 @@ def test_mask_augmented_assignment_and_items_of_containers() -> None:
                          (None, rng.standard_normal((4, 3)))]}
     translated, want, got = run_both(source, "f", kwargs)
     assert "dZ[Z <= 0] *= 0.0" in translated and "caches[1][1]" in translated
-    assert "# nnconv: an item of a list's item" in translated
-    assert "Z_prev @ A_prev.sum(axis=1)" in translated
+    assert "(Z_prev @ A_prev.sum(axis=1))[:, None]" in translated  # 1-D, as the examples show
     assert_transposed(want, got, exact=False)
 
 

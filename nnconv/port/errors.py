@@ -18,4 +18,13 @@ class TranslationError(ValueError):
 
     def __init__(self, line: int, construct: str, reason: str) -> None:
         self.line, self.construct, self.reason = line, construct, reason
-        super().__init__(f"line {line}: {construct!r}: {reason}")
+        shown = construct if len(construct) <= 80 else construct[:77] + "..."
+        super().__init__(f"line {line}: {shown!r}: {reason}")
+
+
+class ExamplesError(ValueError):
+    """The example calls could not run on the original code: what failed and where."""
+
+
+class HintError(TranslationError):
+    """A hint the evidence contradicts: the whole translation stops, since the hint is wrong."""
