@@ -4,7 +4,10 @@ what nnconv and the scripts under docs/scripts compute now."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -36,3 +39,19 @@ def test_highlighted_lines_are_the_lines_the_titles_name() -> None:
             found += 1
     assert found >= 8, "the pages' highlighted lines"
 
+
+
+def test_printed_output_is_what_the_block_above_prints() -> None:
+    """An ``Output`` block on a page is what the Python block just above it prints now."""
+    found = 0
+    for page in sorted(DOCS.glob("*.md")):
+        text = page.read_text()
+        for match in re.finditer(r'^``` \{ \.text title="Output[^"]*" \}\n(.*?)^```', text, re.S | re.M):
+            blocks = list(re.finditer(r"^( *)```python\n(.*?)^\1```", text[:match.start()], re.S | re.M))
+            code = textwrap.dedent(blocks[-1][2])
+            result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                    cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout == match[1], f"{page.name}: the output shown is not what the code prints"
+            found += 1
+    assert found >= 1
