@@ -55,3 +55,20 @@ def test_printed_output_is_what_the_block_above_prints() -> None:
             assert result.stdout == match[1], f"{page.name}: the output shown is not what the code prints"
             found += 1
     assert found >= 1
+
+
+def test_worked_example_numbers_and_pictures_are_what_nnconv_computes_now() -> None:
+    """docs/scripts/worked_example.py recomputes every array of the Worked example page in both
+    conventions (checking they are bitwise transposes and what forward and backward give) and
+    writes the Markdown the page includes and the two pictures: the committed files are its output."""
+    sys.path.insert(0, str(DOCS / "scripts"))
+    try:
+        import worked_example as script
+    finally:
+        sys.path.pop(0)
+    files = script.outputs()
+    assert set(files) == {script.MARKDOWN, *script.PICTURES.values()}
+    for path, text in files.items():
+        assert path.read_text() == text, f"{path.relative_to(ROOT)} is stale: run python {script.__file__}"
+    assert '--8<-- "docs/scripts/worked_example.md"' in (DOCS / "worked-example.md").read_text()
+    assert files[script.MARKDOWN].count("begin{pmatrix}") == 2 * (10 + 9 + 4)
