@@ -212,11 +212,12 @@ def markdown(row: dict[str, Any], col: dict[str, Any]) -> str:
             for key, lhs, row_rhs, col_rhs in steps:
                 rhs = (col_rhs or row_rhs) if name == "colmajor" else row_rhs
                 a = arrays[key]
-                middle = rf" &= {rhs} \\" if rhs else ""
-                out.append("    $$\n    \\begin{aligned}\n"
-                           f"    \\underbrace{{{lhs}}}_{{{shape(a)}}}{middle}\n"
-                           f"    &= {matrix(a)}\n"
-                           "    \\end{aligned}\n    $$\n")
+                label = rf"\underbrace{{{lhs}}}_{{{shape(a)}}}"
+                first = rf"{label} = {rhs} \\" if rhs else label  # then the numbers, below or beside
+                out.append("    $$\n    \\begin{gathered}\n"
+                           f"    {first}\n"
+                           f"    = {matrix(a)}\n"
+                           "    \\end{gathered}\n    $$\n")
                 if key == "A2" and section == "The forward pass":
                     out.append(f"    The cost, the mean of the three losses: "
                                f"\\(J = -\\frac{{1}}{{m}} \\sum_i \\big(y_i \\log a_i + (1 - y_i) \\log(1 - a_i)\\big) "
