@@ -55,7 +55,8 @@ def rowmajor_example() -> dict[str, Any]:
 
     grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
     new = nn.update(params, grads, learning_rate=0.5)  # update
-    print(f"J = {J:.6f}, dW1 =", dW1, sep="\n")
+    print(f"J = {J:.6f}")
+    print(dW1)
     # --8<-- [end:rowmajor]
     return locals()
 
@@ -91,7 +92,8 @@ def colmajor_example() -> dict[str, Any]:
 
     grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
     new = nn.update(params, grads, learning_rate=0.5)  # update
-    print(f"J = {J:.6f}, dW1 =", dW1, sep="\n")
+    print(f"J = {J:.6f}")
+    print(dW1)
     # --8<-- [end:colmajor]
     return locals()
 
