@@ -14,8 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 HIGHLIGHTED = re.compile(
-    r'title="(?P<file>nnconv/[\w/]+\.py) — (?P<section>\w+), the (?P<name>\w+) line" hl_lines="(?P<line>\d+)" \}\n'
-    r'\s*--8<-- "(?P=file):(?P=section)"')
+    r'title="(?P<file>nnconv/[\w/]+\.py) — (?P<section>\w+), the (?P<names>\w+(?: and \w+)*) lines?" '
+    r'hl_lines="(?P<lines>\d+(?: \d+)*)" \}\n\s*--8<-- "(?P=file):(?P=section)"')
 
 
 def section(path: Path, name: str) -> list[str]:
@@ -27,16 +27,18 @@ def section(path: Path, name: str) -> list[str]:
 
 
 def test_highlighted_lines_are_the_lines_the_titles_name() -> None:
-    """A code block titled "…, the dW line" with hl_lines="1" highlights the line that computes dW."""
+    """A code block titled "…, the dW line" with hl_lines="1" highlights the line that computes dW
+    ("the dW and db lines" with hl_lines="1 2": each in turn)."""
     found = 0
     for page in sorted(DOCS.glob("*.md")):
         for match in HIGHLIGHTED.finditer(page.read_text()):
             lines = section(ROOT / match["file"], match["section"])
-            line = lines[int(match["line"]) - 1].strip()
-            assert re.match(rf"{match['name']}\b.* = ", line), (
-                f"{page.name}: line {match['line']} of {match['file']}:{match['section']} is {line!r}, "
-                f"not the {match['name']} line")
-            found += 1
+            for number, name in zip(match["lines"].split(), match["names"].split(" and "), strict=True):
+                line = lines[int(number) - 1].strip()
+                assert re.match(rf"{name}\b.* = ", line), (
+                    f"{page.name}: line {number} of {match['file']}:{match['section']} is {line!r}, "
+                    f"not the {name} line")
+                found += 1
     assert found >= 8, "the pages' highlighted lines"
 
 
