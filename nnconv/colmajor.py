@@ -33,7 +33,11 @@ from . import common, errors
 from .common import epochs_with_progress, init_weight, output_loss
 from .errors import public
 from .functions import ACTIVATIONS, DERIVATIVES, FUSED, LOSS_DERIVATIVES, LOSSES, check_name
+
+# --8<-- [start:as_array]
 from .layout import as_colmajor as as_array
+
+# --8<-- [end:as_array]
 from .layout import matmul
 from .step import Workspace, in_order
 from .types import Array, LayerCache, Params
@@ -45,10 +49,14 @@ __all__ = [
 ]
 
 NAME = "colmajor"
+# --8<-- [start:example_axis]
 EXAMPLE_AXIS = 1
 """Examples are columns."""
+# --8<-- [end:example_axis]
+# --8<-- [start:feature_axis]
 FEATURE_AXIS = 0
 """Features (units) are rows."""
+# --8<-- [end:feature_axis]
 
 
 @public

@@ -31,7 +31,11 @@ from . import common, errors
 from .common import epochs_with_progress, init_weight, output_loss
 from .errors import public
 from .functions import ACTIVATIONS, DERIVATIVES, FUSED, LOSS_DERIVATIVES, LOSSES, check_name
+
+# --8<-- [start:as_array]
 from .layout import as_rowmajor as as_array
+
+# --8<-- [end:as_array]
 from .step import Workspace, in_order
 from .types import Array, LayerCache, Params
 
@@ -42,10 +46,14 @@ __all__ = [
 ]
 
 NAME = "rowmajor"
+# --8<-- [start:example_axis]
 EXAMPLE_AXIS = 0
 """Examples are rows."""
+# --8<-- [end:example_axis]
+# --8<-- [start:feature_axis]
 FEATURE_AXIS = 1
 """Features (units) are columns."""
+# --8<-- [end:feature_axis]
 
 
 @public
