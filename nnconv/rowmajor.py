@@ -184,8 +184,8 @@ def linear_backward(
     """
     errors.check_linear_backward(NAME, dZ, A_prev, W)
     dZ, A_prev, W = as_array(dZ, like=W), as_array(A_prev, like=W), as_array(W)
-    m = A_prev.shape[EXAMPLE_AXIS]
     # --8<-- [start:linear_backward]
+    m = A_prev.shape[EXAMPLE_AXIS]
     dW = A_prev.T @ dZ / m
     db = np.sum(dZ, axis=EXAMPLE_AXIS, keepdims=True) / m
     dA_prev = dZ @ W.T
@@ -210,9 +210,9 @@ def backward(
     """
     errors.check_backward(NAME, AL, Y, caches, activations, loss)
     AL, Y = as_array(AL), as_array(Y, like=AL)
+    # --8<-- [start:backward]
     grads: Params = {}
     L, output = len(caches), activations[-1]
-    # --8<-- [start:backward]
     dZ: Array
     if (output, loss) in FUSED:
         dZ = AL - Y
