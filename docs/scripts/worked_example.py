@@ -215,7 +215,8 @@ def markdown(row: dict[str, Any], col: dict[str, Any]) -> str:
                 rhs = (col_rhs or row_rhs) if name == "colmajor" else row_rhs
                 a = arrays[key]
                 label = rf"\underbrace{{{lhs}}}_{{{shape(a)}}}"
-                first = rf"{label} = {rhs} \\" if rhs else label  # then the numbers, below or beside
+                relation = r"\leftarrow" if section == "The update" else "="
+                first = rf"{label} {relation} {rhs} \\" if rhs else label  # then the numbers
                 out.append("    $$\n    \\begin{gathered}\n"
                            f"    {first}\n"
                            f"    = {matrix(a)}\n"
