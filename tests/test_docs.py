@@ -346,6 +346,17 @@ def python_blocks(page: str) -> list[tuple[int, str | None, str]]:
     return blocks
 
 
+SOURCE_FILE = re.compile(r'^ *(?:`{3,}|~{3,}) *\{[^}]*\.python\b[^}]*title="(?P<name>[\w.]+\.py)"')
+
+
+def python_files(page: str) -> dict[str, str]:
+    """``{file name: code}`` of the Python blocks of ``docs/page`` titled with a file name
+    (``{ .python title="layers.py" }``), in whichever tab they stand: the files a reader saves."""
+    lines = (ROOT / "docs" / page).read_text(encoding="utf-8").split("\n")
+    names = {i + 1: match["name"] for i, line in enumerate(lines) if (match := SOURCE_FILE.match(line))}
+    return {names[line]: code for line, _, code in python_blocks(page) if line in names}
+
+
 def block_runs() -> list[tuple[str, str | None]]:
     """``(page, tab)`` for every page with Python blocks and every tab label among them."""
     runs = []
@@ -365,9 +376,14 @@ def test_every_python_block_runs_as_shown(page_file: str, tab: str | None, tmp_p
     a page, together with the page's blocks outside tabs, run in page order in one fresh
     namespace, as a reader following the page in that convention would run them. So a block
     either has its own imports and data, or comes after a block of the same page that
-    provides them. Source excerpts included with ``--8<--`` are not run here.
+    provides them. A block titled with a file name (``title="layers.py"``) is a file the reader
+    saves: every such file of the page, in either tab, is written to the working directory
+    (importable) before the blocks run. Source excerpts included with ``--8<--`` are not run here.
     """
     monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name, code in python_files(page_file).items():
+        (tmp_path / name).write_text(code, encoding="utf-8")
     namespace: dict[str, Any] = {"__name__": "__main__"}
     ran = 0
     for line, block_tab, code in python_blocks(page_file):

@@ -121,6 +121,107 @@ def test_to_torch_rejects_mismatched_activations_and_bad_params() -> None:
         to_torch(params, "colmajor", ["relu"])  # rowmajor arrays handed over as colmajor
 
 
+
+def one_hot(labels: np.ndarray, classes: int) -> np.ndarray:
+    return np.eye(classes)[labels]
+
+
+@pytest.mark.parametrize("name", CONVENTIONS)
+@pytest.mark.parametrize("output", ["softmax", "sigmoid"])
+def test_to_torch_logits_leaves_out_the_output_activation(name: str, output: str) -> None:
+    conv = nnconv.convention(name)
+    params = conv.init_params([5, 4, 3], seed=4)
+    activations = ["tanh", output]
+    X = np.random.default_rng(5).standard_normal((7, 5))
+    module = to_torch(params, name, activations, logits=True)
+    assert [type(m).__name__ for m in module] == ["Linear", "Tanh", "Linear"]
+    AL, caches = conv.forward(X if name == "rowmajor" else X.T, params, activations)
+    ZL = caches[-1].Z if name == "rowmajor" else caches[-1].Z.T
+    with torch.no_grad():
+        np.testing.assert_allclose(module(torch.from_numpy(X)).numpy(), ZL, rtol=1e-12)
+        probabilities = to_torch(params, name, activations)(torch.from_numpy(X)).numpy()
+    np.testing.assert_allclose(probabilities, AL if name == "rowmajor" else AL.T, rtol=1e-12)
+
+
+def test_to_torch_logits_keeps_a_linear_output_and_rejects_the_others() -> None:
+    params = rowmajor.init_params([3, 2, 2], seed=0)
+    linear = to_torch(params, "rowmajor", ["relu", "linear"], logits=True)
+    assert [type(m).__name__ for m in linear] == ["Linear", "ReLU", "Linear"]
+    with pytest.raises(ValueError, match="output activation is 'tanh'"):
+        to_torch(params, "rowmajor", ["relu", "tanh"], logits=True)
+
+
+@pytest.mark.parametrize("name", CONVENTIONS)
+def test_torch_grads_after_a_mean_loss_are_nnconv_gradients(name: str) -> None:
+    """CrossEntropyLoss (mean) on logits: weight.grad is colmajor's dW, rowmajor's dWᵀ, 1/m included;
+    BCEWithLogitsLoss (mean) likewise for one output unit."""
+    conv = nnconv.convention(name)
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((9, 5))
+    for dims, output, loss, Y, criterion in (
+        ([5, 4, 3], "softmax", "ce", one_hot(rng.integers(0, 3, 9), 3), torch.nn.CrossEntropyLoss()),
+        ([5, 4, 1], "sigmoid", "bce", rng.integers(0, 2, (9, 1)).astype(float), torch.nn.BCEWithLogitsLoss()),
+    ):
+        params = conv.init_params(dims, seed=7)
+        activations = ["relu", output]
+        to = (lambda a: a) if name == "rowmajor" else (lambda a: a.T)
+        AL, caches = conv.forward(to(X), params, activations)
+        grads = conv.backward(AL, to(Y), caches, activations, loss)
+        module = to_torch(params, name, activations, logits=True)
+        J = criterion(module(torch.from_numpy(X)), torch.from_numpy(Y))
+        J.backward()
+        assert J.item() == pytest.approx(conv.cost(AL, to(Y), loss), rel=1e-12)
+        for l, linear in enumerate((module[0], module[2]), start=1):
+            dW, db = grads[f"dW{l}"], grads[f"db{l}"]
+            weight_grad = dW if name == "colmajor" else dW.T  # (out, in) either way
+            np.testing.assert_allclose(linear.weight.grad.numpy(), weight_grad, rtol=1e-10, atol=1e-15)
+            np.testing.assert_allclose(linear.bias.grad.numpy(), db.ravel(), rtol=1e-10, atol=1e-15)
+
+
+def test_cross_entropy_on_the_default_module_applies_softmax_twice() -> None:
+    """Why logits=True exists: the default module's output is already a softmax."""
+    params = rowmajor.init_params([4, 3], seed=8)
+    X = torch.from_numpy(np.random.default_rng(9).standard_normal((6, 4)))
+    target = torch.tensor([0, 1, 2, 0, 1, 2])
+    twice = torch.nn.CrossEntropyLoss()(to_torch(params, "rowmajor", ["softmax"])(X), target)
+    once = torch.nn.CrossEntropyLoss()(to_torch(params, "rowmajor", ["softmax"], logits=True)(X), target)
+    AL, _ = rowmajor.forward(X.numpy(), params, ["softmax"])
+    assert once.item() == pytest.approx(rowmajor.cost(AL, np.eye(3)[target.numpy()], "ce"), rel=1e-12)
+    assert abs(twice.item() - once.item()) > 1e-3
+
+
+@pytest.mark.parametrize("name", CONVENTIONS)
+def test_sgd_steps_in_torch_equal_nnconv_fit(name: str) -> None:
+    """k full-batch SGD steps of torch.optim.SGD with CrossEntropyLoss (mean) on the logits module
+    give the parameters of nnconv's fit with softmax + ce, to rounding, and from_torch brings
+    them back in the convention's shapes."""
+    conv = nnconv.convention(name)
+    rng = np.random.default_rng(10)
+    X, labels = rng.standard_normal((40, 6)), rng.integers(0, 4, 40)
+    Y = one_hot(labels, 4)
+    activations, k, learning_rate = ["relu", "tanh", "softmax"], 25, 0.3
+    params = conv.init_params([6, 8, 5, 4], seed=11)
+    to = (lambda a: a) if name == "rowmajor" else (lambda a: a.T)
+    fitted_params, history = conv.fit(to(X), to(Y), params, activations, loss="ce",
+                                      learning_rate=learning_rate, epochs=k)
+    module = to_torch(params, name, activations, logits=True)
+    optimizer = torch.optim.SGD(module.parameters(), lr=learning_rate)
+    criterion = torch.nn.CrossEntropyLoss()
+    costs = []
+    for _ in range(k):
+        optimizer.zero_grad()
+        J = criterion(module(torch.from_numpy(X)), torch.from_numpy(labels))
+        J.backward()
+        optimizer.step()
+        costs.append(J.item())
+    np.testing.assert_allclose(costs, history, rtol=1e-10)
+    trained = from_torch(module, name)
+    assert_canonical(trained, name)
+    for key in params:
+        assert trained[key].shape == params[key].shape
+        np.testing.assert_allclose(trained[key], fitted_params[key], rtol=1e-10, atol=1e-14)
+
+
 def fitted(estimator, X, y):  # type: ignore[no-untyped-def]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -102,12 +102,23 @@ def from_torch(module: torch.nn.Module, convention: str | Convention) -> Params:
     return collect(layers, conv)
 
 
-def to_torch(params: Params, convention: str | Convention, activations: Sequence[str]) -> torch.nn.Sequential:
+def to_torch(params: Params, convention: str | Convention, activations: Sequence[str], *,
+             logits: bool = False) -> torch.nn.Sequential:
     """An ``nn.Sequential`` of ``nn.Linear`` layers and activations computing the same network.
 
     The activations map to ``nn.Sigmoid``, ``nn.Tanh``, ``nn.ReLU``, ``nn.LeakyReLU(0.01)``,
     ``nn.Softmax(dim=1)``; ``"linear"`` adds no module. The weights keep their dtype and
     their bits; the module holds copies.
+
+    By default the module returns what ``forward`` returns as A[L]: probabilities after a
+    softmax or sigmoid output. Do not train it with ``nn.CrossEntropyLoss`` or
+    ``nn.BCEWithLogitsLoss``: they apply the softmax or sigmoid themselves, so it would be
+    applied twice, with no error. ``logits=True`` leaves out the output layer's softmax or
+    sigmoid (a ``"linear"`` output stays as it is; any other raises ValueError), so the module
+    returns Z[L], the input those losses expect. With the mean reduction,
+    ``CrossEntropyLoss`` is the cost J of ``ce`` (and ``BCEWithLogitsLoss`` that of ``bce``
+    for one output unit), and after ``backward()`` each ``weight.grad`` holds dW in
+    colmajor's shape (rowmajor's dWᵀ) and ``bias.grad`` holds db, both with their 1/m.
     """
     import torch
     from torch import nn
@@ -121,9 +132,14 @@ def to_torch(params: Params, convention: str | Convention, activations: Sequence
                                "leaky_relu": lambda: nn.LeakyReLU(0.01),
                                "softmax": lambda: nn.Softmax(dim=1)}
     stack: list[nn.Module] = []
-    for (W, b), activation in zip(layers, activations, strict=True):
+    for l, ((W, b), activation) in enumerate(zip(layers, activations, strict=True), start=1):
         if activation not in ACTIVATIONS:
             raise ValueError(f"to_torch: unknown activation {activation!r}")
+        if logits and l == len(layers) and activation != "linear":
+            if activation not in ("softmax", "sigmoid"):
+                raise ValueError(f"to_torch: logits=True leaves out an output softmax or sigmoid, "
+                                 f"but the output activation is {activation!r}")
+            activation = "linear"
         linear = nn.Linear(W.shape[0], W.shape[1], dtype=torch.from_numpy(np.zeros(0, W.dtype)).dtype)
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(np.ascontiguousarray(W.T)))
