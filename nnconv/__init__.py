@@ -17,7 +17,7 @@ from .io import load, save
 from .layout import transpose
 from .types import Array, BatchNormCache, Convention, LayerCache, LayerNormCache, Params
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ACTIVATIONS", "CONVENTION_ALIASES", "DERIVATIVES", "LOSSES", "Array", "BatchNormCache", "Convention",
