@@ -315,8 +315,8 @@ def batchnorm_forward(
     μ = (1/m) Σ_rows Z and var = (1/m) Σ_rows (Z − μ)² (the biased variance), both (1, n_l);
     σ = √(var + ε), x̂ = (Z − μ) / σ and out = γ ∘ x̂ + β, (m, n_l); γ and β are (1, n_l)
     like b. ``train=True`` also returns running ← momentum · running + (1 − momentum) · (μ, var)
-    (``running=None`` starts from zeros); ``train=False`` normalises with
-    ``running = (mean, var)`` instead and returns it unchanged.
+    (``running=None`` is mean 0 and variance 0, as CS231n starts them, in both modes);
+    ``train=False`` normalises with ``running = (mean, var)`` instead and returns it unchanged.
     """
     errors.check_batchnorm_forward(NAME, Z, gamma, beta, eps, momentum, running, train)
     gamma, eps, momentum = as_array(gamma), float(eps), float(momentum)
