@@ -347,4 +347,6 @@ def test_bad_normalization_inputs_are_refused_clearly(name: str) -> None:
     fails(lambda: nn.layernorm_backward(dout, cache), ValueError, f"{name}.layernorm_backward", "LayerNormCache")
     fails(lambda: nn.layernorm_backward(dout, LayerNormCache(*ln_cache[:2], ln_cache.sigma.T)), nnconv.ShapeError,
           "cache.sigma has shape")
-    fails(lambda: nn.batchnorm_backward(dout, transpose(cache)), nnconv.ShapeError, f"{name}.batchnorm_backward")
+    for backward, forward_cache in ((nn.batchnorm_backward, cache), (nn.layernorm_backward, ln_cache)):
+        fails(lambda: backward(dout.T, transpose(forward_cache)), nnconv.ShapeError,
+              f"{name}.{backward.__name__}", f"This looks like {other} cache", "pass nnconv.transpose(cache)")
