@@ -821,8 +821,9 @@ def check_batchnorm_forward(conv: str, Z: Any, gamma: Any, beta: Any, eps: Any, 
         raise ValueError(f"{where}: running must be None or the pair (mean, var) that batchnorm_forward "
                          f"returns; got {type(running).__name__}")
     ref = f"gamma has shape {np.shape(gamma)}"
-    _per_unit(where, conv, "running[0]", running[0], n, ref)  # the mean
-    _per_unit(where, conv, "running[1]", running[1], n, ref)  # the variance
+    _dtypes(where, gamma=_asarray(gamma),
+            **{"running[0]": _per_unit(where, conv, "running[0]", running[0], n, ref),  # the mean
+               "running[1]": _per_unit(where, conv, "running[1]", running[1], n, ref)})  # the variance
     if (_asarray(running[1]) < 0).any():
         raise ValueError(f"{where}: the running variance holds negative values; pass the running=(mean, "
                          "var) that batchnorm_forward returned")

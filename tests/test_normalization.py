@@ -335,6 +335,9 @@ def test_bad_normalization_inputs_are_refused_clearly(name: str) -> None:
     fails(lambda: nn.batchnorm_forward(Z, gamma, beta, running=(gamma, np.ones((1, 5)))), nnconv.ShapeError,
           "running[1] has shape (1, 5)")
     fails(lambda: nn.batchnorm_forward(Z, gamma, beta, running=gamma), ValueError, "the pair (mean, var)")
+    for train in (True, False):  # a float64 running would come back float32, not unchanged
+        fails(lambda: nn.batchnorm_forward(*(a.astype(np.float32) for a in (Z, gamma, beta)), running=(gamma, gamma),
+                                           train=train), ValueError, where, "mix dtypes", "running[0] is float64")
     fails(lambda: nn.batchnorm_forward(Z, gamma, beta, running=(gamma, -np.abs(gamma))), ValueError, "negative")
     fails(lambda: nn.batchnorm_forward(Z, gamma, beta, train="no"), ValueError, "train must be True or False")
 
