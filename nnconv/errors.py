@@ -104,7 +104,8 @@ def public(function: Callable[P, R]) -> Callable[P, R]:
     runs in the middle of a call (an ``__array__`` method, a params mapping's ``__getitem__``)
     and that calls nnconv itself gets that call checked like any other."""
     module = function.__module__.rsplit(".", 1)[-1]
-    where = f"{module if module in OTHER else 'nnconv'}.{function.__name__}"
+    prefix = {"rowmajor": "rowmajor", "colmajor": "colmajor", "optim": "nnconv.optim"}.get(module, "nnconv")
+    where = f"{prefix}.{function.__name__}"  # as the checks name it: rowmajor.fit, nnconv.optim.adam
 
     @functools.wraps(function)
     def checked(*args: P.args, **kwargs: P.kwargs) -> R:

@@ -234,3 +234,14 @@ def test_bad_inputs_raise_clear_errors() -> None:
         assert message in str(info.value), (message, str(info.value))
     with pytest.raises(nnconv.ShapeError):
         optim.sgd(params, {**grads, "dW1": grads["dW1"].T}, {}, learning_rate=0.1)
+
+
+@pytest.mark.parametrize("name", list(optim.OPTIMIZERS))
+def test_an_overflow_is_a_numerical_error_naming_the_function_by_its_path(name: str) -> None:
+    """The message names nnconv.optim.<name>, a function that exists, as the input checks do."""
+    params = {"W1": np.full((2, 2), 1e308), "b1": np.zeros((1, 2))}
+    grads = {"dW1": np.full((2, 2), -1e308), "db1": np.zeros((1, 2))}
+    hyper = {"beta": 0.0, "form": "sum"} if name == "momentum" else {}
+    with pytest.raises(nnconv.NumericalError) as info:
+        optim.OPTIMIZERS[name](params, grads, optim.init_state(name, params), learning_rate=1e300, **hyper)
+    assert str(info.value).startswith(f"nnconv.optim.{name}: "), str(info.value)
