@@ -473,9 +473,9 @@ def fit(
     The inputs are checked once; the training runs in place on one copy of the parameters
     (:mod:`nnconv.step`), adding the bias and applying the update inside the matrix products
     (see ``_train_step``), so the result equals the loop of the public functions (and of
-    :mod:`nnconv.optim`) up to rounding. A run whose cost or parameters stop being finite raises NumericalError at the
-    end of that epoch. The same ``seed`` gives the
-    bitwise transpose of the other convention's ``fit``.
+    :mod:`nnconv.optim`) up to rounding. A run whose cost or parameters stop being finite
+    raises NumericalError at the end of that epoch. The same ``seed`` gives the bitwise
+    transpose of the other convention's ``fit``.
     """
     errors.check_fit(NAME, X, Y, params, activations, loss, learning_rate, epochs, batch_size, seed,
                      optimizer=optimizer, l2=l2, keep_prob=keep_prob)
