@@ -13,14 +13,16 @@ What every public function checks (and raises, all subclasses of ValueError):
   the others (X with W1, W[l] with W[l-1], b[l] with W[l], Y with A[L], a cache with the next).
   A 1-D bias is refused: b must be (1, n) in rowmajor and (n, 1) in colmajor, because a 1-D
   bias broadcasts along the wrong axis when m equals n.
-- ValueError: an unknown activation, loss, init method or convention name (the valid ones are
-  listed); a wrong number of activations; missing or unexpected parameter keys; a dtype that is
-  not a real number (complex, object, string) or float16; NaN or inf in any input array;
-  labels outside [0, 1] for ``bce`` and ``ce``, and outputs outside [0, 1] in their ``cost`` (the
-  gradients take any finite output); an output activation
-  other than sigmoid or softmax with ``bce`` or ``ce``; a ``layer_dims`` with fewer than two
-  sizes or a size below 1; ``epochs``, ``batch_size``, ``learning_rate``, ``seed`` or
-  ``epsilon`` that is not a positive number of the right kind.
+- ValueError: an unknown activation, loss, init method, optimizer or convention name (the
+  valid ones are listed); a wrong number of activations; missing or unexpected parameter keys;
+  a dtype that is not a real number (complex, object, string) or float16; NaN or inf in any
+  input array; labels outside [0, 1] for ``bce`` and ``ce``, and outputs outside [0, 1] in their
+  ``cost`` (the gradients take any finite output); an output activation other than sigmoid or
+  softmax with ``bce`` or ``ce``; a ``layer_dims`` with fewer than two sizes or a size below 1;
+  ``epochs``, ``batch_size``, ``learning_rate``, ``seed``, ``epsilon`` or ``eps`` that is not a
+  positive number of the right kind; ``l2`` below 0, ``keep_prob`` outside (0, 1], batch
+  norm's ``momentum`` outside [0, 1); a dropout mask that is not boolean; gamma, beta and the
+  running statistics in another float dtype than each other.
 - :class:`NumericalError` (also a FloatingPointError): the arithmetic overflowed or produced an
   invalid value although the inputs were finite (inputs too large, or training diverged).
 
