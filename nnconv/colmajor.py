@@ -326,8 +326,8 @@ def batchnorm_forward(
     μ = (1/m) Σ_columns Z and var = (1/m) Σ_columns (Z − μ)² (the biased variance), both (n_l, 1);
     σ = √(var + ε), x̂ = (Z − μ) / σ and out = γ ∘ x̂ + β, (n_l, m); γ and β are (n_l, 1)
     like b. ``train=True`` also returns running ← momentum · running + (1 − momentum) · (μ, var)
-    (``running=None`` starts from zeros); ``train=False`` normalises with
-    ``running = (mean, var)`` instead and returns it unchanged.
+    (``running=None`` is mean 0 and variance 0, as CS231n starts them, in both modes);
+    ``train=False`` normalises with ``running = (mean, var)`` instead and returns it unchanged.
     """
     errors.check_batchnorm_forward(NAME, Z, gamma, beta, eps, momentum, running, train)
     gamma, eps, momentum = as_array(gamma), float(eps), float(momentum)
@@ -484,9 +484,9 @@ def fit(
     The inputs are checked once; the training runs in place on one copy of the parameters
     (:mod:`nnconv.step`), adding the bias and applying the update inside the matrix products
     (see ``_train_step``), so the result equals the loop of the public functions (and of
-    :mod:`nnconv.optim`) up to rounding. A run whose cost or parameters stop being finite raises NumericalError at the
-    end of that epoch. The same ``seed`` gives the
-    bitwise transpose of the other convention's ``fit``.
+    :mod:`nnconv.optim`) up to rounding. A run whose cost or parameters stop being finite
+    raises NumericalError at the end of that epoch. The same ``seed`` gives the bitwise
+    transpose of the other convention's ``fit``.
     """
     errors.check_fit(NAME, X, Y, params, activations, loss, learning_rate, epochs, batch_size, seed,
                      optimizer=optimizer, l2=l2, keep_prob=keep_prob)

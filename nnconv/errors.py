@@ -13,14 +13,16 @@ What every public function checks (and raises, all subclasses of ValueError):
   the others (X with W1, W[l] with W[l-1], b[l] with W[l], Y with A[L], a cache with the next).
   A 1-D bias is refused: b must be (1, n) in rowmajor and (n, 1) in colmajor, because a 1-D
   bias broadcasts along the wrong axis when m equals n.
-- ValueError: an unknown activation, loss, init method or convention name (the valid ones are
-  listed); a wrong number of activations; missing or unexpected parameter keys; a dtype that is
-  not a real number (complex, object, string) or float16; NaN or inf in any input array;
-  labels outside [0, 1] for ``bce`` and ``ce``, and outputs outside [0, 1] in their ``cost`` (the
-  gradients take any finite output); an output activation
-  other than sigmoid or softmax with ``bce`` or ``ce``; a ``layer_dims`` with fewer than two
-  sizes or a size below 1; ``epochs``, ``batch_size``, ``learning_rate``, ``seed`` or
-  ``epsilon`` that is not a positive number of the right kind.
+- ValueError: an unknown activation, loss, init method, optimizer or convention name (the
+  valid ones are listed); a wrong number of activations; missing or unexpected parameter keys;
+  a dtype that is not a real number (complex, object, string) or float16; NaN or inf in any
+  input array; labels outside [0, 1] for ``bce`` and ``ce``, and outputs outside [0, 1] in their
+  ``cost`` (the gradients take any finite output); an output activation other than sigmoid or
+  softmax with ``bce`` or ``ce``; a ``layer_dims`` with fewer than two sizes or a size below 1;
+  ``epochs``, ``batch_size``, ``learning_rate``, ``seed``, ``epsilon`` or ``eps`` that is not a
+  positive number of the right kind; ``l2`` below 0, ``keep_prob`` outside (0, 1], batch
+  norm's ``momentum`` outside [0, 1); a dropout mask that is not boolean; gamma, beta and the
+  running statistics in another float dtype than each other.
 - :class:`NumericalError` (also a FloatingPointError): the arithmetic overflowed or produced an
   invalid value although the inputs were finite (inputs too large, or training diverged).
 
@@ -104,7 +106,8 @@ def public(function: Callable[P, R]) -> Callable[P, R]:
     runs in the middle of a call (an ``__array__`` method, a params mapping's ``__getitem__``)
     and that calls nnconv itself gets that call checked like any other."""
     module = function.__module__.rsplit(".", 1)[-1]
-    where = f"{module if module in OTHER else 'nnconv'}.{function.__name__}"
+    prefix = {"rowmajor": "rowmajor", "colmajor": "colmajor", "optim": "nnconv.optim"}.get(module, "nnconv")
+    where = f"{prefix}.{function.__name__}"  # as the checks name it: rowmajor.fit, nnconv.optim.adam
 
     @functools.wraps(function)
     def checked(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -815,17 +818,15 @@ def check_batchnorm_forward(conv: str, Z: Any, gamma: Any, beta: Any, eps: Any, 
     if not isinstance(train, (bool, np.bool_)):
         raise ValueError(f"{where}: train must be True or False; got {train!r}")
     n = _rm(conv, np.shape(gamma))[1]
-    if running is None:
-        if not train:
-            raise ValueError(f"{where}: train=False normalises with the running statistics: pass "
-                             "running=(mean, var), as batchnorm_forward returned it in training")
+    if running is None:  # mean 0 and variance 0, as CS231n starts them
         return
     if isinstance(running, np.ndarray) or not isinstance(running, (tuple, list)) or len(running) != 2:
         raise ValueError(f"{where}: running must be None or the pair (mean, var) that batchnorm_forward "
                          f"returns; got {type(running).__name__}")
     ref = f"gamma has shape {np.shape(gamma)}"
-    _per_unit(where, conv, "running[0]", running[0], n, ref)  # the mean
-    _per_unit(where, conv, "running[1]", running[1], n, ref)  # the variance
+    _dtypes(where, gamma=_asarray(gamma),
+            **{"running[0]": _per_unit(where, conv, "running[0]", running[0], n, ref),  # the mean
+               "running[1]": _per_unit(where, conv, "running[1]", running[1], n, ref)})  # the variance
     if (_asarray(running[1]) < 0).any():
         raise ValueError(f"{where}: the running variance holds negative values; pass the running=(mean, "
                          "var) that batchnorm_forward returned")
@@ -846,6 +847,11 @@ def _norm_cache(where: str, conv: str, dout: Any, cache: Any, kind: str, fields:
     x_hat = _checked(where, "cache.x_hat", cache[0], _shape(conv, "m", "n_l"))
     m, n = _rm(conv, x_hat.shape)
     ref = f"cache.x_hat has shape {x_hat.shape}"
+    other = OTHER[conv]
+    if np.shape(cache[1]) == _shape_tuple(other, 1, _rm(other, x_hat.shape)[1]) != _shape_tuple(conv, 1, n):
+        raise ShapeError(f"{where}: cache.gamma has shape {np.shape(cache[1])} and {ref}, as {other} holds "
+                         f"them; in {conv} gamma is {_shape(conv, 1, 'n_l')}." + _looks_like(
+                             conv, "cache", "pass nnconv.transpose(cache)"))
     _per_unit(where, conv, "cache.gamma", cache[1], n, ref)
     sigma = _checked(where, "cache.sigma", cache[2], "σ")
     expected = _shape_tuple(conv, m, 1) if per_example else _shape_tuple(conv, 1, n)

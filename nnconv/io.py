@@ -95,11 +95,10 @@ def load(path: str | os.PathLike[str], convention: str | Convention) -> Params:
     Parameters saved in the other convention are transposed (``.T`` views, the canonical
     layout of ``convention``), bit for bit; arrays stored in the other byte order (a file
     written on a big-endian machine) come back in this machine's, the same values. Nothing in
-    the file is trusted before it is
-    verified (:func:`read_npz`): every member's checksum, and the size that its header
-    declares. Never unpickles: a file that holds Python objects is refused with a
-    ValueError, as is a truncated or corrupt file, or one that was not written by
-    :func:`save`. A missing file raises FileNotFoundError.
+    the file is trusted before it is verified (:func:`read_npz`): every member's checksum, and
+    the size that its header declares. Never unpickles: a file that holds Python objects is
+    refused with a ValueError, as is a truncated or corrupt file, or one that was not written
+    by :func:`save`. A missing file raises FileNotFoundError.
     """
     name = lookup(convention, "nnconv.load").NAME
     where = f"nnconv.load: {file_name(path, 'nnconv.load')!r}"

@@ -11,6 +11,9 @@ shape in each, and colmajor's results are rowmajor's, transposed, bit for bit.
   parameters' keys: momentum ``{"v": {"W1": ...}}``, RMSprop ``{"s": {...}}``, Adam
   ``{"v": {...}, "s": {...}, "t": int}``, plain gradient descent ``{}``.
 - ``OPTIMIZERS[name]`` is the function, as scikit-learn keeps its activations in a registry.
+- Every array is checked as in the rest of nnconv (:mod:`nnconv.errors`): a masked array, a
+  ragged list, NaN or inf, or a shape unlike its parameter's is a ValueError naming the function
+  and the entry.
 
 The update equations, with g the gradient of a parameter θ and α the learning rate:
 
@@ -33,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ShapeError, _positive_number, _real, public
+from .errors import ShapeError, _finite, _positive_number, _real, converted, public
 from .types import Array, Params
 
 State = dict[str, Any]
@@ -201,10 +204,11 @@ def _params(where: str, params: Any) -> dict[str, Array]:
                          f"{params!r:.80}")
     arrays = {}
     for k, W in params.items():
-        array = np.asarray(W)
+        array = converted(where, f"params[{k!r}]", W)
         if array.dtype.kind not in "biuf" or array.dtype == np.float16:
             raise ValueError(f"{where}: params[{k!r}] has dtype {array.dtype}; optimizers compute in "
                              "float32 or float64")
+        _finite(where, f"params[{k!r}]", array)
         arrays[k] = _float(array)
     return arrays
 
@@ -214,9 +218,10 @@ def _like(where: str, name: str, a: Any, key: str, W: Array) -> Array:
     if a is None:
         raise ValueError(f"{where}: {name} is missing: every parameter needs its gradient (and "
                          "its state entry)")
-    array = np.asarray(a)
+    array = converted(where, name, a)
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{where}: {name} has dtype {array.dtype}; it must hold real numbers")
+    _finite(where, name, array)
     if array.shape != W.shape:
         message = f"{where}: {name} has shape {array.shape} but {key} has shape {W.shape}; they must match."
         if array.ndim == 2 and array.shape == W.shape[::-1]:

@@ -211,12 +211,13 @@ class Layer:
 
     - ``forward``:     Z ← A_prev W + Z, Z holding the bias;
     - ``backward``:    dA[l-1] ← dZ Wᵀ (nothing for layer 1: no parameter needs dA[0]);
-    - ``update``:      C_W ← a A_prevᵀ dZ + β_W C_W;
-    - ``update_bias``: C_b ← a 1ᵀ dZ + β_b C_b (1 a column of m ones),
+    - ``update``:      C_W ← scale A_prevᵀ dZ + beta_W C_W;
+    - ``update_bias``: C_b ← scale 1ᵀ dZ + beta_b C_b (1 a column of m ones),
 
-    where ``target`` = (C_W, C_b, a, β_W, β_b) comes from :meth:`Workspace.target`: W and b
-    themselves for gradient descent (a = −α/m: the update happens inside the product), or the
-    gradient buffers dW, db of the optimizers that keep a state (a = 1/m, β = 0).
+    where ``target`` = (C_W, C_b, scale, beta_W, beta_b) comes from :meth:`Workspace.target`:
+    W and b themselves for gradient descent (scale = −α/m, beta_W = 1 − αλ/m, beta_b = 1: the
+    update happens inside the product), or the gradient buffers dW, db of the optimizers that
+    keep a state (scale = 1/m, betas 0).
 
     Colmajor's products are their transposes (Z̃ ← W̃ Ã_prev + Z̃, …), bound as rowmajor's
     calls on the same bytes."""

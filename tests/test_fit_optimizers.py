@@ -148,11 +148,14 @@ def test_the_defaults_give_the_bits_of_a_call_without_the_new_keywords(conv: Any
 
 
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
-def test_fit_with_each_optimizer_and_dropout_learns_and_leaves_its_inputs_alone(optimizer: str) -> None:
+@pytest.mark.parametrize("conv", [R, C], ids=["rowmajor", "colmajor"])
+def test_fit_with_each_optimizer_and_dropout_learns_and_leaves_its_inputs_alone(conv: Any, optimizer: str) -> None:
     X, Y, P, acts = problem(["relu", "tanh"], "softmax", "ce", np.float64, m=60)
+    if conv is C:
+        X, Y, P = nnconv.transpose((X, Y, P))
     before = [a.copy() for a in (X, Y, *P.values())]
     rate = {"sgd": 0.5, "momentum": 0.5, "rmsprop": 0.01, "adam": 0.01}[optimizer]
-    fitted, history = R.fit(X, Y, P, acts, loss="ce", learning_rate=rate, epochs=30, batch_size=20, seed=0,
+    fitted, history = conv.fit(X, Y, P, acts, loss="ce", learning_rate=rate, epochs=30, batch_size=20, seed=0,
                             optimizer=optimizer, l2=0.01, keep_prob=0.9)
     assert history[-1] < 0.8 * history[0]
     for a, b in zip(before, (X, Y, *P.values())):

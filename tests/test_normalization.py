@@ -222,6 +222,20 @@ def test_test_time_normalises_with_the_running_statistics_and_leaves_them() -> N
     assert np.array_equal(one, out[:1])  # each example on its own: no batch statistics
 
 
+@pytest.mark.parametrize("name", ["rowmajor", "colmajor"])
+def test_test_time_without_running_statistics_starts_from_zeros_as_cs231n(name: str) -> None:
+    """``running=None`` is mean 0 and variance 0 in both modes (CS231n's ``bn_param`` defaults),
+    so at test time out = γ ∘ Z / √ε + β, and the zeros come back unchanged."""
+    nn, to = CONVENTIONS[name]
+    Z, gamma, beta, _ = inputs(6, 3)
+    out, cache, (mean, var) = nn.batchnorm_forward(to(Z), to(gamma), to(beta), train=False)
+    zeros = np.zeros((1, 3))
+    expected = nn.batchnorm_forward(to(Z), to(gamma), to(beta), running=(to(zeros), to(zeros)), train=False)[0]
+    assert np.array_equal(out, expected) and not cache.train
+    assert np.array_equal(to(mean), zeros) and np.array_equal(to(var), zeros)
+    np.testing.assert_allclose(to(out), gamma * Z / np.sqrt(1e-5) + beta, rtol=1e-14)
+
+
 # ---------------------------------------------------------------------------------------------
 # Finite differences
 
@@ -321,8 +335,10 @@ def test_bad_normalization_inputs_are_refused_clearly(name: str) -> None:
     fails(lambda: nn.batchnorm_forward(Z, gamma, beta, running=(gamma, np.ones((1, 5)))), nnconv.ShapeError,
           "running[1] has shape (1, 5)")
     fails(lambda: nn.batchnorm_forward(Z, gamma, beta, running=gamma), ValueError, "the pair (mean, var)")
+    for train in (True, False):  # a float64 running would come back float32, not unchanged
+        fails(lambda: nn.batchnorm_forward(*(a.astype(np.float32) for a in (Z, gamma, beta)), running=(gamma, gamma),
+                                           train=train), ValueError, where, "mix dtypes", "running[0] is float64")
     fails(lambda: nn.batchnorm_forward(Z, gamma, beta, running=(gamma, -np.abs(gamma))), ValueError, "negative")
-    fails(lambda: nn.batchnorm_forward(Z, gamma, beta, train=False), ValueError, where, "pass running=(mean, var)")
     fails(lambda: nn.batchnorm_forward(Z, gamma, beta, train="no"), ValueError, "train must be True or False")
 
     _, cache, _ = nn.batchnorm_forward(Z, gamma, beta)
@@ -334,4 +350,6 @@ def test_bad_normalization_inputs_are_refused_clearly(name: str) -> None:
     fails(lambda: nn.layernorm_backward(dout, cache), ValueError, f"{name}.layernorm_backward", "LayerNormCache")
     fails(lambda: nn.layernorm_backward(dout, LayerNormCache(*ln_cache[:2], ln_cache.sigma.T)), nnconv.ShapeError,
           "cache.sigma has shape")
-    fails(lambda: nn.batchnorm_backward(dout, transpose(cache)), nnconv.ShapeError, f"{name}.batchnorm_backward")
+    for backward, forward_cache in ((nn.batchnorm_backward, cache), (nn.layernorm_backward, ln_cache)):
+        fails(lambda: backward(dout.T, transpose(forward_cache)), nnconv.ShapeError,
+              f"{name}.{backward.__name__}", f"This looks like {other} cache", "pass nnconv.transpose(cache)")

@@ -234,3 +234,42 @@ def test_bad_inputs_raise_clear_errors() -> None:
         assert message in str(info.value), (message, str(info.value))
     with pytest.raises(nnconv.ShapeError):
         optim.sgd(params, {**grads, "dW1": grads["dW1"].T}, {}, learning_rate=0.1)
+
+
+@pytest.mark.parametrize("name", list(optim.OPTIMIZERS))
+def test_an_overflow_is_a_numerical_error_naming_the_function_by_its_path(name: str) -> None:
+    """The message names nnconv.optim.<name>, a function that exists, as the input checks do."""
+    params = {"W1": np.full((2, 2), 1e308), "b1": np.zeros((1, 2))}
+    grads = {"dW1": np.full((2, 2), -1e308), "db1": np.zeros((1, 2))}
+    hyper = {"beta": 0.0, "form": "sum"} if name == "momentum" else {}
+    with pytest.raises(nnconv.NumericalError) as info:
+        optim.OPTIMIZERS[name](params, grads, optim.init_state(name, params), learning_rate=1e300, **hyper)
+    assert str(info.value).startswith(f"nnconv.optim.{name}: "), str(info.value)
+
+
+
+@pytest.mark.parametrize("name", list(optim.OPTIMIZERS))
+def test_masked_ragged_and_non_finite_arrays_are_refused_by_name(name: str) -> None:
+    """As every other nnconv function: a masked array (its mask would be ignored), a ragged list
+    (NumPy's message names no function) and NaN or inf are ValueErrors naming the function and
+    the entry, for the parameters, the gradients and the state alike."""
+    params, grads = random_params(8), random_grads(9)
+    state = optim.init_state(name, params)
+    masked = np.ma.masked_array(params["W1"], mask=np.eye(*params["W1"].shape, dtype=bool))
+    nan = np.full(params["W2"].shape, np.nan)
+    cases: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]] = [
+        ({**params, "W1": masked}, grads, state, "params['W1'] is a masked array"),
+        (params, {**grads, "dW1": masked}, state, "grads['dW1'] is a masked array"),
+        (params, {**grads, "db2": [[1.0, 2.0], [3.0]]}, state, "grads['db2'] is a ragged list"),
+        (params, {**grads, "dW2": nan}, state, "grads['dW2'] holds 6 NaN"),
+        ({**params, "b1": np.full(params["b1"].shape, np.inf)}, grads, state,
+         "params['b1'] holds 0 NaN and 3 infinite"),
+    ]
+    for entry in (k for k in state if k != "t"):
+        cases.append((params, grads, {**state, entry: {**state[entry], "W2": nan}}, f"state[{entry!r}]['W2'] holds"))
+    for p, g, s, message in cases:
+        with pytest.raises(ValueError) as info:
+            optim.OPTIMIZERS[name](p, g, s, learning_rate=0.1)
+        assert str(info.value).startswith(f"nnconv.optim.{name}: {message}"), (message, str(info.value))
+    with pytest.raises(ValueError, match=r"^nnconv.optim.init_state: params\['W1'\] is a ragged list"):
+        optim.init_state(name, {**params, "W1": [[1.0, 2.0], [3.0]]})

@@ -514,13 +514,14 @@ def test_float32_weights_with_an_integer_bias_are_named_as_such() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(dims=st.lists(st.integers(1, 5), min_size=2, max_size=4), m=st.integers(1, 6), seed=st.integers(0, 2**16),
-       hidden=st.sampled_from(["tanh", "sigmoid", "relu"]))
-def test_gradient_check_is_the_same_value_in_both_conventions(dims: list[int], m: int, seed: int, hidden: str) -> None:
+       hidden=st.sampled_from(["tanh", "sigmoid", "relu"]), l2=st.sampled_from([0.0, 0.5]))
+def test_gradient_check_is_the_same_value_in_both_conventions(dims: list[int], m: int, seed: int, hidden: str,
+                                                              l2: float) -> None:
     X, Y = data(dims, m, "bce", seed=seed)
     P = R.init_params(dims, seed=seed)
     acts = [hidden] * (len(dims) - 2) + ["sigmoid"]
-    row = nnconv.gradient_check("rowmajor", X, Y, P, acts)
-    col = nnconv.gradient_check("colmajor", X.T, Y.T, transpose(P), acts)
+    row = nnconv.gradient_check("rowmajor", X, Y, P, acts, l2=l2)
+    col = nnconv.gradient_check("colmajor", X.T, Y.T, transpose(P), acts, l2=l2)
     assert row.hex() == col.hex()  # equal bits, not merely close
 
 
