@@ -225,11 +225,14 @@ class ArrayLike:
 def test_transpose_of_2d_data_that_is_not_an_ndarray_transposes_it() -> None:
     square = [[1.0, 2.0], [3.0, 4.0]]
     expected = np.array(square).T
-    for given_data in (square, ArrayLike(np.array(square))):
+    for given_data in (square, [tuple(row) for row in square], ArrayLike(np.array(square))):
         result = transpose(given_data)
         assert isinstance(result, np.ndarray) and np.array_equal(result, expected)
     assert transpose([1, 2, 3]) == [1, 2, 3]  # 1-D data as it is
-    assert transpose(([5, 4, 3],)) == ([5, 4, 3],)  # a tuple is a container, such as a call's arguments
+    assert transpose((1, 2, 3)) == (1, 2, 3)
+    for ambiguous in (([5, 4, 3],), ((1.0, 2.0), (3.0, 4.0))):  # a matrix, or a container of 1-D data?
+        with pytest.raises(ValueError, match=r"nnconv.transpose: a tuple of rows .* np.array\(obj\)"):
+            transpose(ambiguous)
     assert all(np.array_equal(a, b.T) for a, b in zip(transpose([np.ones((2, 3)), np.ones((3, 4))]),
                                                       [np.ones((2, 3)), np.ones((3, 4))]))
 
