@@ -615,9 +615,9 @@ def check_backward(conv: str, AL: Any, Y: Any, caches: Any, activations: Any, lo
             raise ShapeError(f"{where}: caches[{l - 1}] holds A_prev {A_prev.shape}, W {W.shape} and "
                              f"Z {Z.shape}, which do not fit one layer of {m} examples in {conv}; pass "
                              "the caches that forward returned")
-        if l > 1 and _rm(conv, A_prev.shape)[1] != _rm(conv, caches[l - 2][3].shape)[1]:
+        if l > 1 and _rm(conv, A_prev.shape)[1] != _rm(conv, np.shape(caches[l - 2][3]))[1]:
             raise ShapeError(f"{where}: caches[{l - 1}].A_prev has shape {A_prev.shape} but "
-                             f"caches[{l - 2}].Z has shape {caches[l - 2][3].shape}; pass the caches "
+                             f"caches[{l - 2}].Z has shape {np.shape(caches[l - 2][3])}; pass the caches "
                              "that forward returned")
     AL = _like(where, conv, "AL", AL, f"caches[{len(caches) - 1}].Z", Z)
     Y = _like(where, conv, "Y", Y, "AL", AL, "labels")
@@ -807,6 +807,11 @@ def _affine(where: str, conv: str, Z: Any, gamma: Any, beta: Any, eps: Any) -> N
     _positive_number(where, "eps", eps)
 
 
+def _boolean(where: str, name: str, value: Any) -> None:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{where}: {name} must be True or False; got {value!r}")
+
+
 def check_batchnorm_forward(conv: str, Z: Any, gamma: Any, beta: Any, eps: Any, momentum: Any,
                             running: Any, train: Any) -> None:
     if _nested():
@@ -815,8 +820,7 @@ def check_batchnorm_forward(conv: str, Z: Any, gamma: Any, beta: Any, eps: Any, 
     _affine(where, conv, Z, gamma, beta, eps)
     _number(where, "momentum", momentum, lambda v: 0 <= v < 1, "[0, 1), as in running ← momentum · "
             "running + (1 − momentum) · batch (PyTorch's momentum=0.1 is momentum=0.9 here)")
-    if not isinstance(train, (bool, np.bool_)):
-        raise ValueError(f"{where}: train must be True or False; got {train!r}")
+    _boolean(where, "train", train)
     n = _rm(conv, np.shape(gamma))[1]
     if running is None:  # mean 0 and variance 0, as CS231n starts them
         return
@@ -841,9 +845,10 @@ def check_layernorm_forward(conv: str, Z: Any, gamma: Any, beta: Any, eps: Any) 
 def _norm_cache(where: str, conv: str, dout: Any, cache: Any, kind: str, fields: tuple[str, ...],
                 per_example: bool) -> None:
     """The cache of a normalization's forward and the dout that flows back into it."""
-    if not isinstance(cache, tuple) or len(cache) != len(fields):
+    if not isinstance(cache, tuple) or getattr(cache, "_fields", None) != fields:
+        fix = f": pass {kind}(*cache)" if isinstance(cache, tuple) and len(cache) == len(fields) else ""
         raise ValueError(f"{where}: cache must be the {kind} ({', '.join(fields)}) that the forward "
-                         f"returned; got {type(cache).__name__}")
+                         f"returned; got {type(cache).__name__}{fix}")
     x_hat = _checked(where, "cache.x_hat", cache[0], _shape(conv, "m", "n_l"))
     m, n = _rm(conv, x_hat.shape)
     ref = f"cache.x_hat has shape {x_hat.shape}"
@@ -864,8 +869,9 @@ def _norm_cache(where: str, conv: str, dout: Any, cache: Any, kind: str, fields:
 def check_batchnorm_backward(conv: str, dout: Any, cache: Any) -> None:
     if _nested():
         return
-    _norm_cache(f"{conv}.batchnorm_backward", conv, dout, cache, "BatchNormCache",
-                ("x_hat", "gamma", "sigma", "train"), per_example=False)
+    where = f"{conv}.batchnorm_backward"
+    _norm_cache(where, conv, dout, cache, "BatchNormCache", ("x_hat", "gamma", "sigma", "train"), per_example=False)
+    _boolean(where, "cache.train", cache[3])
 
 
 def check_layernorm_backward(conv: str, dout: Any, cache: Any) -> None:
