@@ -73,15 +73,16 @@ def flip(obj: Any, contiguous: bool) -> Any:
     if isinstance(obj, np.ndarray):
         if obj.ndim != 2:
             return obj
-        return np.ascontiguousarray(obj.T) if contiguous else obj.T
+        return obj.T.copy(order="C") if contiguous else obj.T  # a copy keeps a masked array masked
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):
         return type(obj)(*(flip(a, contiguous) for a in obj))
     if isinstance(obj, dict):
         return {k: flip(v, contiguous) for k, v in obj.items()}
     if isinstance(obj, list) and obj and all(isinstance(row, list) for row in obj):
-        matrix = np.asarray(obj)
-        if matrix.ndim == 2:
-            return matrix.T.tolist()
+        if len({len(row) for row in obj}) == 1:  # not a ragged list
+            matrix = np.asarray(obj)
+            if matrix.ndim == 2:
+                return matrix.T.tolist()
     if isinstance(obj, (list, tuple)):
         return type(obj)(flip(v, contiguous) for v in obj)
     return obj
@@ -148,7 +149,8 @@ def both_conventions(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], c
 
 ARRAY_MISTAKES = ("transpose", "1-D", "3-D", "empty", "one unit more", "one example more", "int", "bool",
                   "float16", "complex", "object", "other float", "list", "nan", "inf", "huge", "tiny",
-                  "scale up", "zeros", "scalar", "None")
+                  "scale up", "zeros", "scalar", "None", "ragged list", "masked", "big-endian", "Fortran order",
+                  "strided view")
 
 
 def spoil(draw: st.DrawFn, a: Any) -> Any:
@@ -173,6 +175,11 @@ def spoil(draw: st.DrawFn, a: Any) -> Any:
         "other float": lambda: a.astype(np.float32 if a.dtype == np.float64 else np.float64),
         "list": lambda: a.tolist(), "scale up": lambda: a * (1e200 if a.dtype == np.float64 else 1e25),
         "zeros": lambda: np.zeros_like(a), "scalar": lambda: 1.0, "None": lambda: None,
+        "ragged list": lambda: [*a.tolist(), [1.0] * (a.shape[1] + 1)],
+        "masked": lambda: np.ma.masked_array(a, mask=np.zeros(a.shape, bool)),
+        "big-endian": lambda: a.astype(a.dtype.newbyteorder(">")),
+        "Fortran order": lambda: np.asfortranarray(a),  # the same values: not a mistake, another layout
+        "strided view": lambda: np.repeat(a, 2, axis=1)[:, ::2],  # the same again
     }[kind]()
 
 
