@@ -50,9 +50,9 @@ KEEP_PROBS = [1.0, 1, 0.8, 0.5, 0.1, 1e-3, np.float32(0.7), 1.0000001, 2, 1e-50,
 EPS = [1e-5, 1e-3, 1.0, np.float32(1e-5), 1e-300, 1e-50, *BAD_NUMBERS]
 MOMENTUMS = [0.9, 0.0, 0.5, 0.99, 0.999999, 1.0, 1, 1.5, -0.1, np.float32(0.9), *BAD_NUMBERS]
 TRAIN = [True, False, np.True_, np.False_, 1, 0, None, "yes", np.array([True, False])]
+SEEDS = [None, 0, 1, 12345, 2**63, 2**70, np.int64(3), -1, 1.5, True, "1"]
 COUNTS: Counter[str] = Counter()
 """Examples run, by function and outcome; printed at the end of the module (pytest -s)."""
-SEEDS = [None, 0, 1, 12345, 2**63, 2**70, np.int64(3), -1, 1.5, True, "1"]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -117,7 +117,7 @@ def float_dtypes(result: Any) -> set[np.dtype[Any]]:
     if isinstance(result, np.ndarray):
         return {result.dtype} if result.dtype.kind == "f" else set()
     if isinstance(result, (dict, list, tuple)):
-        return set().union(set(), *map(float_dtypes, result.values() if isinstance(result, dict) else result))
+        return set().union(*map(float_dtypes, result.values() if isinstance(result, dict) else result))
     return set()
 
 
@@ -440,12 +440,16 @@ def test_layernorm(which: str, data: st.DataObject) -> None:
 # nor the convention
 
 
+def convention(nn: Any, *arrays: Any) -> Any:
+    """rowmajor arguments as module ``nn`` takes them."""
+    return tuple(nnconv.transpose(a) if nn is C else a for a in arrays)
+
+
 @pytest.mark.parametrize("nn", [R, C], ids=["rowmajor", "colmajor"])
 def test_integers_too_large_for_a_float_are_refused_by_name(nn: Any) -> None:
-    to = flip if nn is C else (lambda a, contiguous: a)
-    params = to(R.init_params([3, 2], seed=0), False)
-    AL, caches = nn.forward(to(np.ones((4, 3)), False), params, ["sigmoid"])
-    Y, Z, gamma = np.ones_like(AL), to(np.arange(6.0).reshape(3, 2), False), to(np.ones((1, 2)), False)
+    AL, caches = R.forward(np.ones((4, 3)), R.init_params([3, 2], seed=0), ["sigmoid"])
+    AL, Y, caches, params, Z, gamma = convention(nn, AL, np.ones_like(AL), caches, R.init_params([3, 2], seed=0),
+                                                 np.arange(6.0).reshape(3, 2), np.ones((1, 2)))
     huge = 10**400  # math.isfinite(10**400) raises OverflowError
     fails(lambda: nn.cost(AL, Y, params=params, l2=huge), ValueError, f"{nn.NAME}.cost", "l2 must be")
     fails(lambda: nn.backward(AL, Y, caches, ["sigmoid"], l2=huge), ValueError, f"{nn.NAME}.backward", "l2")
@@ -459,8 +463,7 @@ def test_integers_too_large_for_a_float_are_refused_by_name(nn: Any) -> None:
 
 @pytest.mark.parametrize("nn", [R, C], ids=["rowmajor", "colmajor"])
 def test_normalization_caches_are_checked_by_kind_and_train(nn: Any) -> None:
-    to = flip if nn is C else (lambda a, contiguous: a)
-    Z, gamma, dout = (to(a, False) for a in (np.arange(6.0).reshape(3, 2), np.ones((1, 2)), np.ones((3, 2))))
+    Z, gamma, dout = convention(nn, np.arange(6.0).reshape(3, 2), np.ones((1, 2)), np.ones((3, 2)))
     _, cache, _ = nn.batchnorm_forward(Z, gamma, gamma)
     _, ln_cache = nn.layernorm_forward(Z, gamma, gamma)
     where, ln_where = f"{nn.NAME}.batchnorm_backward", f"{nn.NAME}.layernorm_backward"
@@ -476,14 +479,13 @@ def test_normalization_caches_are_checked_by_kind_and_train(nn: Any) -> None:
 
 @pytest.mark.parametrize("nn", [R, C], ids=["rowmajor", "colmajor"])
 def test_backward_takes_caches_whose_Z_are_lists(nn: Any) -> None:
-    to = flip if nn is C else (lambda a, contiguous: a)
-    params = to(R.init_params([3, 4, 2], seed=1), False)
-    AL, caches = nn.forward(to(np.linspace(-1, 1, 15).reshape(5, 3), False), params, ["tanh", "sigmoid"])
-    Y = np.ones_like(AL)
-    listed = [cache._replace(Z=cache.Z.tolist()) for cache in caches]
-    expected = nn.backward(AL, Y, caches, ["tanh", "sigmoid"], l2=0.5)
-    grads = nn.backward(AL, Y, listed, ["tanh", "sigmoid"], l2=0.5)
+    activations = ["tanh", "sigmoid"]
+    AL, caches = R.forward(np.linspace(-1, 1, 15).reshape(5, 3), R.init_params([3, 4, 2], seed=1), activations)
+    short = [caches[0]._replace(Z=caches[0].Z[:-1]), caches[1]]  # Z[1] of one example less
+    AL, Y, caches, short = convention(nn, AL, np.ones_like(AL), caches, short)
+    listed, short = ([cache._replace(Z=np.asarray(cache.Z).tolist()) for cache in c] for c in (caches, short))
+    expected = nn.backward(AL, Y, caches, activations, l2=0.5)
+    grads = nn.backward(AL, Y, listed, activations, l2=0.5)
     assert all(np.array_equal(grads[k], expected[k]) for k in expected)
-    listed[0] = listed[0]._replace(Z=caches[0].Z[:-1].tolist() if nn is R else caches[0].Z[:, :-1].tolist())
-    fails(lambda: nn.backward(AL, Y, listed, ["tanh", "sigmoid"]), nnconv.ShapeError, f"{nn.NAME}.backward",
+    fails(lambda: nn.backward(AL, Y, short, activations), nnconv.ShapeError, f"{nn.NAME}.backward",
           "caches[0] holds")
