@@ -489,3 +489,17 @@ def test_backward_takes_caches_whose_Z_are_lists(nn: Any) -> None:
     assert all(np.array_equal(grads[k], expected[k]) for k in expected)
     fails(lambda: nn.backward(AL, Y, short, activations), nnconv.ShapeError, f"{nn.NAME}.backward",
           "caches[0] holds")
+
+
+@pytest.mark.parametrize("nn", [R, C], ids=["rowmajor", "colmajor"])
+def test_running_statistics_of_another_dtype_are_refused(nn: Any) -> None:
+    """train=False returns the running statistics unchanged: float64 ones cast to float32 gamma's
+    dtype would not be."""
+    Z, gamma, running = convention(nn, np.arange(6.0).reshape(3, 2), np.ones((1, 2), np.float32),
+                                   (np.full((1, 2), 0.1), np.full((1, 2), 0.3)))
+    for train in (True, False):
+        fails(lambda: nn.batchnorm_forward(Z, gamma, gamma, running=running, train=train), ValueError,
+              f"{nn.NAME}.batchnorm_forward", "mix dtypes", "running[0] is float64")
+    as_float32 = tuple(a.astype(np.float32) for a in running)
+    returned = nn.batchnorm_forward(Z, gamma, gamma, running=as_float32, train=False)[2]
+    assert all(same(new, old) for new, old in zip(returned, as_float32))
