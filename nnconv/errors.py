@@ -852,12 +852,12 @@ def _norm_cache(where: str, conv: str, dout: Any, cache: Any, kind: str, fields:
     x_hat = _checked(where, "cache.x_hat", cache[0], _shape(conv, "m", "n_l"))
     m, n = _rm(conv, x_hat.shape)
     ref = f"cache.x_hat has shape {x_hat.shape}"
-    other = OTHER[conv]
-    if np.shape(cache[1]) == _shape_tuple(other, 1, _rm(other, x_hat.shape)[1]) != _shape_tuple(conv, 1, n):
-        raise ShapeError(f"{where}: cache.gamma has shape {np.shape(cache[1])} and {ref}, as {other} holds "
+    other, gamma = OTHER[conv], converted(where, "cache.gamma", cache[1])
+    if gamma.shape == _shape_tuple(other, 1, _rm(other, x_hat.shape)[1]) != _shape_tuple(conv, 1, n):
+        raise ShapeError(f"{where}: cache.gamma has shape {gamma.shape} and {ref}, as {other} holds "
                          f"them; in {conv} gamma is {_shape(conv, 1, 'n_l')}." + _looks_like(
                              conv, "cache", "pass nnconv.transpose(cache)"))
-    _per_unit(where, conv, "cache.gamma", cache[1], n, ref)
+    _per_unit(where, conv, "cache.gamma", gamma, n, ref)
     sigma = _checked(where, "cache.sigma", cache[2], "σ")
     expected = _shape_tuple(conv, m, 1) if per_example else _shape_tuple(conv, 1, n)
     if sigma.shape != expected:

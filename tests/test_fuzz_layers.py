@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
+from traceback import format_exception
 from typing import Any
 
 import numpy as np
@@ -136,7 +137,7 @@ def both_conventions(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], c
     COUNTS[f"{name}/{outcome}" + (f"/{type(row).__name__}" if outcome == "error" else "")] += 1
     if outcome == "error":
         assert type(row) is type(col), (row, col)
-        assert f"rowmajor.{name}" in str(row) and f"colmajor.{name}" in str(col), (row, col)
+        assert f"rowmajor.{name}" in str(row) and f"colmajor.{name}" in str(col), "".join(format_exception(row))
         return outcome, row
     assert_finite(row)
     assert not transposes or same(nnconv.transpose(row), col), (name, row, col)
@@ -410,8 +411,9 @@ def test_batchnorm(which: str, data: st.DataObject) -> None:
     if which == "batchnorm_forward":
         outcome, result = check(which, (slots["Z"], slots["gamma"], slots["beta"]),
                                 {k: slots[k] for k in ("eps", "momentum", "running", "train")}, draw, dtype, not count)
-        if outcome == "ok" and not slots["train"]:
-            assert all(np.array_equal(new, old) for new, old in zip(result[2], slots["running"]))
+        if outcome == "ok" and not slots["train"]:  # the running statistics come back unchanged
+            running = slots["running"] or (np.zeros_like(result[0][:1]),) * 2  # None: mean 0, variance 0
+            assert all(np.array_equal(new, old) for new, old in zip(result[2], running))
     else:
         check(which, (slots["dout"], slots["cache"]), {}, draw, dtype, not count)
 
@@ -436,8 +438,8 @@ def test_layernorm(which: str, data: st.DataObject) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # What the fuzzing found: each of these raised a bare Python or NumPy error (OverflowError,
-# AttributeError, "the truth value of an array is ambiguous") that named neither the function
-# nor the convention
+# AttributeError, "the truth value of an array is ambiguous", "inhomogeneous shape") that named
+# neither the function nor the convention, or returned running statistics changed
 
 
 def convention(nn: Any, *arrays: Any) -> Any:
@@ -470,6 +472,10 @@ def test_normalization_caches_are_checked_by_kind_and_train(nn: Any) -> None:
     fails(lambda: nn.batchnorm_backward(dout, tuple(cache)), ValueError, where, "pass BatchNormCache(*cache)")
     fails(lambda: nn.layernorm_backward(dout, tuple(ln_cache)), ValueError, ln_where, "pass LayerNormCache(*cache)")
     fails(lambda: nn.batchnorm_backward(dout, LayerCache(*cache)), ValueError, where, "got LayerCache")
+    fails(lambda: nn.batchnorm_backward(dout, cache._replace(gamma=[[1.0], [1.0, 2.0]])), ValueError, where,
+          "cache.gamma is a ragged list")
+    fails(lambda: nn.layernorm_backward(dout, ln_cache._replace(gamma=[[1.0], [1.0, 2.0]])), ValueError, ln_where,
+          "cache.gamma is a ragged list")
     for train in (np.array([True, False]), "no", 1, None):
         fails(lambda: nn.batchnorm_backward(dout, cache._replace(train=train)), ValueError, where,
               "cache.train must be True or False")
