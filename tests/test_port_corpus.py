@@ -422,25 +422,44 @@ def outcome(stem: str, mode: str) -> Outcome:
 
 # ------------------------------------------------------------------------------------ assertions
 def refusal_problems(error: TranslationError, source: str) -> list[str]:
-    """What is missing from a refusal's message: its line, and a variable of that line named
-    in its reason."""
-    lines = source.splitlines()
-    if not 1 <= error.line <= len(lines):
-        return [f"line {error.line} is not a line of the file ({error})"]
-    problems = []
+    """What is missing from a refusal's message: its line, a variable of that line named in
+    its reason, what to pass."""
+    problems = message_problems(error.line, error.construct, error.reason, source)
     if f"line {error.line}" not in str(error):
         problems.append(f"the message does not say 'line {error.line}': {error}")
-    words = set(re.findall(r"[A-Za-z_]\w*", lines[error.line - 1])) - set(keyword.kwlist) - {"np", "numpy"}
-    if not any(re.search(rf"(?<![\w.]){re.escape(w)}(?!\w)", error.reason) for w in words):
-        problems.append(f"the reason names no variable of line {error.line} "
-                        f"({lines[error.line - 1].strip()!r}): {error.reason!r}")
-    if "nothing establishes" in error.reason and not re.search(r"examples=|--run|(scalars|vectors|matrices|"
-                                                               r"containers)=", error.reason):
-        problems.append(f"an unknown kind, and the reason does not say what to pass: {error.reason!r}")
-    if re.fullmatch(r"np\.(zeros|ones|empty)\(\w+\)", error.construct) and "scalars=" not in error.reason:
-        problems.append(f"{error.construct} of a name: the fix is scalars=, which the reason does not say: "
-                        f"{error.reason!r}")
     return problems
+
+
+SUGGESTIONS = re.compile(r"range\(([\w.]+)\.shape\[0\]\)|index ([\w.]+)\[|index the rows, ([\w.]+)\[")
+"""Code a reason suggests writing, with the name it must take from the refused line."""
+
+
+def message_problems(line: int, construct: str, reason: str, source: str) -> list[str]:
+    """The refusal of ``construct`` at ``line`` must name a variable of that line, say what to
+    pass when a kind is unknown (scalars= for np.zeros(n)), and suggest code in the line's own
+    names."""
+    lines = source.splitlines()
+    if not 1 <= line <= len(lines):
+        return [f"line {line} is not a line of the file: {reason!r}"]
+    text = lines[line - 1]
+    problems = []
+    words = set(re.findall(r"[A-Za-z_]\w*", text)) - set(keyword.kwlist) - {"np", "numpy"}
+    if not any(re.search(rf"(?<![\w.]){re.escape(w)}(?!\w)", reason) for w in words):
+        problems.append(f"the reason names no variable of line {line} ({text.strip()!r}): {reason!r}")
+    if "nothing establishes" in reason and not re.search(r"examples=|--run|(scalars|vectors|matrices|"
+                                                         r"containers)=", reason):
+        problems.append(f"an unknown kind, and the reason does not say what to pass: {reason!r}")
+    if re.fullmatch(r"np\.(zeros|ones|empty)\(\w+\)", construct) and "scalars=" not in reason:
+        problems.append(f"{construct} of a name: the fix is scalars=, which the reason does not say: {reason!r}")
+    for name in sorted({next(g for g in match.groups() if g) for match in SUGGESTIONS.finditer(reason)}):
+        if not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text):
+            problems.append(f"the reason suggests code with {name}, which line {line} ({text.strip()!r}) does "
+                            f"not use: {reason!r}")
+    return problems
+
+
+REFUSAL = re.compile(r"^(?:[\w.]+: )?line (\d+): ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"): (.*)$", re.S)
+"""A refused function's reason: ``line N: 'construct': why``."""
 
 
 def verdict_problems(result: Outcome, allow_refused: bool) -> list[str]:
@@ -457,6 +476,10 @@ def verdict_problems(result: Outcome, allow_refused: bool) -> list[str]:
                                 f"{case.refuse[name]!r} ports it correctly")
         elif status in VERIFIED:
             continue
+        elif status == "refused" and (match := REFUSAL.match(reason)) is not None and (
+                found := message_problems(int(match.group(1)), ast.literal_eval(match.group(2)), match.group(3),
+                                          read(case.stem))):
+            problems += [f"{name}: refused, {problem}" for problem in found]
         elif status == "refused" and allow_refused and reason.strip():
             continue
         elif status == "refused" and name in case.may_refuse and re.search(case.may_refuse[name], reason):
