@@ -366,21 +366,15 @@ class Outcome:
     translated: str | None = None
     verdicts: dict[str, Any] = field(default_factory=dict)
 
-    def verdict(self, name: str) -> Any | None:
-        """The verdict on the function or method ``name`` (qualified, ``Class.method``)."""
-        if name in self.verdicts:
-            return self.verdicts[name]
-        ends = [v for key, v in self.verdicts.items() if key.endswith("." + name)]
-        return ends[0] if len(ends) == 1 else None
-
     def status(self, name: str) -> tuple[str, str]:
-        """(status, reason) of ``name``: a whole-file refusal counts for every function."""
+        """(status, reason) of the function or method ``name`` (``Class.method``): a whole-file
+        refusal counts for every function."""
         if self.crash is not None:
             return "crashed", self.crash
         if self.error is not None:
             return "refused", self.error.reason
-        v = self.verdict(name)
-        return ("missing", "no verdict") if v is None else (v.status, v.reason)
+        verdict = self.verdicts.get(name)
+        return ("missing", "no verdict") if verdict is None else (verdict.status, verdict.reason)
 
 
 def first_half(checks: str) -> str:
@@ -697,9 +691,9 @@ STOPWORDS = {"a", "an", "the", "of", "in", "is", "to", "or", "and", "for", "with
 
 
 def corpus_table() -> dict[str, Any]:
-    """Per mode: files translated (no whole-file refusal) and fully verified; exercised
-    functions verified exact or close, refused, wrong or failed; refusals by reason, as
-    [files, functions]."""
+    """Per mode: files for which ``translate`` returned code (no whole-file refusal) and
+    whose every exercised function is verified; exercised functions verified (exact or close),
+    refused, wrong or failed; refusals by reason, as [files, functions]."""
     table: dict[str, Any] = {}
     for mode in MODES:
         row: Counter[str] = Counter()
@@ -720,15 +714,16 @@ def corpus_table() -> dict[str, Any]:
                     keys.add(key)
             for key in keys:
                 reasons[key][0] += 1
-            row["files translated"] += result.error is None
-            row["files verified"] += all(s in VERIFIED for s in statuses)
+            row["code returned"] += result.error is None and result.crash is None
+            row["all verified"] += all(s in VERIFIED for s in statuses)
+            row["verified"] += sum(s in VERIFIED for s in statuses)
         ordered = sorted(reasons.items(), key=lambda item: (-item[1][1], item[0]))
         table[mode] = {"counts": dict(row), "refusals": dict(ordered)}
     return table
 
 
 def format_table(table: dict[str, Any]) -> str:
-    columns = ["files", "files translated", "files verified", "functions", "exact", "close", "refused",
+    columns = ["files", "code returned", "all verified", "functions", "verified", "exact", "close", "refused",
                "wrong", "failed", "crashed", "not exercised", "missing"]
     lines = ["mode      " + " | ".join(columns)]
     for mode, entry in table.items():
