@@ -366,21 +366,15 @@ class Outcome:
     translated: str | None = None
     verdicts: dict[str, Any] = field(default_factory=dict)
 
-    def verdict(self, name: str) -> Any | None:
-        """The verdict on the function or method ``name`` (qualified, ``Class.method``)."""
-        if name in self.verdicts:
-            return self.verdicts[name]
-        ends = [v for key, v in self.verdicts.items() if key.endswith("." + name)]
-        return ends[0] if len(ends) == 1 else None
-
     def status(self, name: str) -> tuple[str, str]:
-        """(status, reason) of ``name``: a whole-file refusal counts for every function."""
+        """(status, reason) of the function or method ``name`` (``Class.method``): a whole-file
+        refusal counts for every function."""
         if self.crash is not None:
             return "crashed", self.crash
         if self.error is not None:
             return "refused", self.error.reason
-        v = self.verdict(name)
-        return ("missing", "no verdict") if v is None else (v.status, v.reason)
+        verdict = self.verdicts.get(name)
+        return ("missing", "no verdict") if verdict is None else (verdict.status, verdict.reason)
 
 
 def first_half(checks: str) -> str:
@@ -422,25 +416,44 @@ def outcome(stem: str, mode: str) -> Outcome:
 
 # ------------------------------------------------------------------------------------ assertions
 def refusal_problems(error: TranslationError, source: str) -> list[str]:
-    """What is missing from a refusal's message: its line, and a variable of that line named
-    in its reason."""
-    lines = source.splitlines()
-    if not 1 <= error.line <= len(lines):
-        return [f"line {error.line} is not a line of the file ({error})"]
-    problems = []
+    """What is missing from a refusal's message: its line, a variable of that line named in
+    its reason, what to pass."""
+    problems = message_problems(error.line, error.construct, error.reason, source)
     if f"line {error.line}" not in str(error):
         problems.append(f"the message does not say 'line {error.line}': {error}")
-    words = set(re.findall(r"[A-Za-z_]\w*", lines[error.line - 1])) - set(keyword.kwlist) - {"np", "numpy"}
-    if not any(re.search(rf"(?<![\w.]){re.escape(w)}(?!\w)", error.reason) for w in words):
-        problems.append(f"the reason names no variable of line {error.line} "
-                        f"({lines[error.line - 1].strip()!r}): {error.reason!r}")
-    if "nothing establishes" in error.reason and not re.search(r"examples=|--run|(scalars|vectors|matrices|"
-                                                               r"containers)=", error.reason):
-        problems.append(f"an unknown kind, and the reason does not say what to pass: {error.reason!r}")
-    if re.fullmatch(r"np\.(zeros|ones|empty)\(\w+\)", error.construct) and "scalars=" not in error.reason:
-        problems.append(f"{error.construct} of a name: the fix is scalars=, which the reason does not say: "
-                        f"{error.reason!r}")
     return problems
+
+
+SUGGESTIONS = re.compile(r"range\(([\w.]+)\.shape\[0\]\)|index ([\w.]+)\[|index the rows, ([\w.]+)\[")
+"""Code a reason suggests writing, with the name it must take from the refused line."""
+
+
+def message_problems(line: int, construct: str, reason: str, source: str) -> list[str]:
+    """The refusal of ``construct`` at ``line`` must name a variable of that line, say what to
+    pass when a kind is unknown (scalars= for np.zeros(n)), and suggest code in the line's own
+    names."""
+    lines = source.splitlines()
+    if not 1 <= line <= len(lines):
+        return [f"line {line} is not a line of the file: {reason!r}"]
+    text = lines[line - 1]
+    problems = []
+    words = set(re.findall(r"[A-Za-z_]\w*", text)) - set(keyword.kwlist) - {"np", "numpy"}
+    if not any(re.search(rf"(?<![\w.]){re.escape(w)}(?!\w)", reason) for w in words):
+        problems.append(f"the reason names no variable of line {line} ({text.strip()!r}): {reason!r}")
+    if "nothing establishes" in reason and not re.search(r"examples=|--run|(scalars|vectors|matrices|"
+                                                         r"containers)=", reason):
+        problems.append(f"an unknown kind, and the reason does not say what to pass: {reason!r}")
+    if re.fullmatch(r"np\.(zeros|ones|empty)\(\w+\)", construct) and "scalars=" not in reason:
+        problems.append(f"{construct} of a name: the fix is scalars=, which the reason does not say: {reason!r}")
+    for name in sorted({next(g for g in match.groups() if g) for match in SUGGESTIONS.finditer(reason)}):
+        if not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text):
+            problems.append(f"the reason suggests code with {name}, which line {line} ({text.strip()!r}) does "
+                            f"not use: {reason!r}")
+    return problems
+
+
+REFUSAL = re.compile(r"^(?:[\w.]+: )?line (\d+): ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"): (.*)$", re.S)
+"""A refused function's reason: ``line N: 'construct': why``."""
 
 
 def verdict_problems(result: Outcome, allow_refused: bool) -> list[str]:
@@ -457,6 +470,10 @@ def verdict_problems(result: Outcome, allow_refused: bool) -> list[str]:
                                 f"{case.refuse[name]!r} ports it correctly")
         elif status in VERIFIED:
             continue
+        elif status == "refused" and (match := REFUSAL.match(reason)) is not None and (
+                found := message_problems(int(match.group(1)), ast.literal_eval(match.group(2)), match.group(3),
+                                          read(case.stem))):
+            problems += [f"{name}: refused, {problem}" for problem in found]
         elif status == "refused" and allow_refused and reason.strip():
             continue
         elif status == "refused" and name in case.may_refuse and re.search(case.may_refuse[name], reason):
@@ -674,9 +691,9 @@ STOPWORDS = {"a", "an", "the", "of", "in", "is", "to", "or", "and", "for", "with
 
 
 def corpus_table() -> dict[str, Any]:
-    """Per mode: files translated (no whole-file refusal) and fully verified; exercised
-    functions verified exact or close, refused, wrong or failed; refusals by reason, as
-    [files, functions]."""
+    """Per mode: files for which ``translate`` returned code (no whole-file refusal) and
+    whose every exercised function is verified; exercised functions verified (exact or close),
+    refused, wrong or failed; refusals by reason, as [files, functions]."""
     table: dict[str, Any] = {}
     for mode in MODES:
         row: Counter[str] = Counter()
@@ -697,15 +714,16 @@ def corpus_table() -> dict[str, Any]:
                     keys.add(key)
             for key in keys:
                 reasons[key][0] += 1
-            row["files translated"] += result.error is None
-            row["files verified"] += all(s in VERIFIED for s in statuses)
+            row["code returned"] += result.error is None and result.crash is None
+            row["all verified"] += all(s in VERIFIED for s in statuses)
+            row["verified"] += sum(s in VERIFIED for s in statuses)
         ordered = sorted(reasons.items(), key=lambda item: (-item[1][1], item[0]))
         table[mode] = {"counts": dict(row), "refusals": dict(ordered)}
     return table
 
 
 def format_table(table: dict[str, Any]) -> str:
-    columns = ["files", "files translated", "files verified", "functions", "exact", "close", "refused",
+    columns = ["files", "code returned", "all verified", "functions", "verified", "exact", "close", "refused",
                "wrong", "failed", "crashed", "not exercised", "missing"]
     lines = ["mode      " + " | ".join(columns)]
     for mode, entry in table.items():
