@@ -551,9 +551,11 @@ class Translator(cst.CSTTransformer):
     def refuse_rows(self, node: cst.BaseExpression, kind: str, how: str) -> None:
         what = {"for": "a loop", "zip": "a loop through zip()", "enumerate": "a loop through enumerate()"}[how]
         if kind == M:
+            path = path_of(node)
+            name = path if path and "*" not in path else "X"
             raise self.error(f"{what} over the rows of a 2-D array (after the transpose they are its columns); "
-                             "loop over range(X.shape[0]) and index X[i], or name it in containers= if it "
-                             "is a list", node)
+                             f"loop over range({name}.shape[0]) and index {name}[i], or name it in containers= "
+                             "if it is a list", node)
         if kind == U:
             raise self.unknown(node, f"{what} over {path_of(node) or 'a value'}: the rows of a 2-D array "
                                      "or the items of a container?", node)
