@@ -49,6 +49,11 @@ def legacy(seed: int) -> np.random.RandomState:
     return np.random.RandomState(seed)
 
 
+def draw(rs: np.random.RandomState, shapes: list[tuple[str, tuple[int, int]]], prefix: str = "") -> dict[str, Array]:
+    """``{prefix + name: rs.randn(*shape)}``, drawn in the order of ``shapes``, as the test cases draw them."""
+    return {prefix + name: rs.randn(*shape) for name, shape in shapes}
+
+
 def rounds_to(actual: Any, printout: str) -> bool:
     """Whether ``actual`` rounds to ``printout``, NumPy's printout of it (or an array literal
     copied from one), element by element in reading order. NumPy prints 8 decimals, of the
@@ -86,14 +91,16 @@ def round8(a: Array) -> Array:
 # ---------------------------------------------------------------------------------------------
 
 
+NETWORK = [("W1", (2, 3)), ("b1", (2, 1)), ("W2", (3, 2)), ("b2", (3, 1)), ("W3", (1, 3)), ("b3", (1, 1))]
+"""The parameters of the Regularization exercise's test cases, in the order they are drawn."""
+
+
 def regularization_case() -> tuple[Array, Array, dict[str, Array]]:
     """X (3, 5), Y (1, 5) and the parameters of the exercise's backward and dropout test cases:
-    seed 1, X = randn(3, 5), then W1 (2, 3), b1 (2, 1), W2 (3, 2), b2 (3, 1), W3 (1, 3), b3 (1, 1)."""
+    seed 1, X = randn(3, 5), then the parameters."""
     rs = legacy(1)
     X = rs.randn(3, 5)
-    params = {name: rs.randn(*shape) for name, shape in
-              [("W1", (2, 3)), ("b1", (2, 1)), ("W2", (3, 2)), ("b2", (3, 1)), ("W3", (1, 3)), ("b3", (1, 1))]}
-    return X, np.array([[1.0, 1, 0, 1, 0]]), params
+    return X, np.array([[1.0, 1, 0, 1, 0]]), draw(rs, NETWORK)
 
 
 def dropout_masks(keep_prob: float) -> list[Array]:
@@ -128,12 +135,9 @@ def as_printed(caches: list[LayerCache]) -> list[LayerCache]:
 
 
 def test_dlai_compute_cost_with_regularization() -> None:
-    # compute_cost_with_regularization_test_case: seed 1, W1 (2, 3), b1 (2, 1), W2 (3, 2), b2 (3, 1),
-    # W3 (1, 3), b3 (1, 1) drawn first; a3 is the printout of the forward pass of the backward test
-    # case's network; lambd = 0.1.
-    rs = legacy(1)
-    params = {name: rs.randn(*shape) for name, shape in
-              [("W1", (2, 3)), ("b1", (2, 1)), ("W2", (3, 2)), ("b2", (3, 1)), ("W3", (1, 3)), ("b3", (1, 1))]}
+    # compute_cost_with_regularization_test_case: seed 1, the parameters drawn first; a3 is the
+    # printout of the forward pass of the backward test case's network; lambd = 0.1.
+    params = draw(legacy(1), NETWORK)
     X, Y, network = regularization_case()
     a3 = round8(colmajor.forward(X, network, HIDDEN)[0])
 
@@ -326,9 +330,8 @@ W2_SHAPE = {"original": (3, 3), "2021": (3, 3), "current": (3, 2)}
 def optimization_case(generation: str) -> tuple[dict[str, Array], dict[str, Array]]:
     rs = legacy(1)
     shapes = [("W1", (2, 3)), ("b1", (2, 1)), ("W2", W2_SHAPE[generation]), ("b2", (3, 1))]
-    params = {name: rs.randn(*shape) for name, shape in shapes}
-    grads = {"d" + name: rs.randn(*shape) for name, shape in shapes}
-    return params, grads
+    params = draw(rs, shapes)
+    return params, draw(rs, shapes, prefix="d")
 
 
 GD = {  # update_parameters_with_gd, learning_rate = 0.01
@@ -454,9 +457,7 @@ INITIAL_SHAPES = {  # initialize_velocity_test_case and initialize_adam_test_cas
 @pytest.mark.parametrize(("optimizer", "generation"), list(INITIAL_SHAPES))
 def test_dlai_initialize_velocity_and_adam(optimizer: str, generation: str) -> None:
     # expected: v (and s) hold zeros shaped like each parameter, and nnconv's t starts at 0
-    rs = legacy(1)
-    shapes = INITIAL_SHAPES[optimizer, generation]
-    params = {name: rs.randn(*shape) for name, shape in zip(["W1", "b1", "W2", "b2"], shapes)}
+    params = draw(legacy(1), list(zip(["W1", "b1", "W2", "b2"], INITIAL_SHAPES[optimizer, generation])))
     moments = ["v", "s"] if optimizer == "adam" else ["v"]
 
     def compute(nn: ModuleType, to: Callable[[Any], Any]) -> list[dict[str, Array]]:
