@@ -15,13 +15,13 @@ from .functions import ACTIVATIONS, DERIVATIVES, LOSSES
 from .gradcheck import gradient_check
 from .io import load, save
 from .layout import transpose
-from .types import Array, Convention, LayerCache, Params
+from .types import Array, BatchNormCache, Convention, LayerCache, LayerNormCache, Params
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ACTIVATIONS", "CONVENTION_ALIASES", "DERIVATIVES", "LOSSES", "Array", "Convention",
-    "LayerCache", "NumericalError", "Params", "ShapeError", "colmajor", "convention",
+    "ACTIVATIONS", "CONVENTION_ALIASES", "DERIVATIVES", "LOSSES", "Array", "BatchNormCache", "Convention",
+    "LayerCache", "LayerNormCache", "NumericalError", "Params", "ShapeError", "colmajor", "convention",
     "gradient_check", "load", "rowmajor", "save", "transpose", "__version__",
 ]
 

@@ -30,18 +30,19 @@ import numpy as np
 import numpy.typing as npt
 
 from . import common, errors
-from .common import epochs_with_progress, init_weight, output_loss
+from .common import dropout_mask, epochs_with_progress, init_weight, output_loss
 from .errors import public
 from .functions import ACTIVATIONS, DERIVATIVES, FUSED, LOSS_DERIVATIVES, LOSSES, check_name
 from .layout import as_colmajor as as_array
 from .layout import matmul
 from .step import Workspace, in_order
-from .types import Array, LayerCache, Params
+from .types import Array, BatchNormCache, LayerCache, LayerNormCache, Params
 
 __all__ = [
     "NAME", "init_params", "linear_forward", "activation_forward", "forward", "cost",
     "loss_backward", "activation_backward", "linear_backward", "backward", "update",
-    "predict", "fit",
+    "dropout_forward", "dropout_backward", "batchnorm_forward", "batchnorm_backward",
+    "layernorm_forward", "layernorm_backward", "predict", "fit",
 ]
 
 NAME = "colmajor"
@@ -123,18 +124,30 @@ def forward(
 
 
 @public
-def cost(AL: npt.ArrayLike, Y: npt.ArrayLike, loss: str = "bce") -> float:
+def cost(
+    AL: npt.ArrayLike, Y: npt.ArrayLike, loss: str = "bce", *, params: Params | None = None,
+    l2: float = 0.0,
+) -> float:
     """The cost J = (1/m) Σ_i L⁽ⁱ⁾, with L⁽ⁱ⁾ summed over the n_L output units of example i.
 
-    AL and Y are (n_L, m); m is the number of columns.
+    AL and Y are (n_L, m); m is the number of columns. With ``l2`` = λ > 0 the cost adds the L2
+    penalty (λ/2m) Σ_l ‖W[l]‖² of the weights in ``params`` (the sum of the squares of every
+    entry; biases excluded).
     """
     errors.check_cost(NAME, AL, Y, loss)
+    errors.check_l2_cost(NAME, params, l2)
+    l2 = float(l2)  # a Python float keeps float32 arrays float32
     loss_fn = LOSSES[check_name("loss", loss, LOSSES)]
     AL, Y = as_array(AL), as_array(Y, like=AL)
     m = AL.shape[EXAMPLE_AXIS]
     # --8<-- [start:cost]
     J = np.sum(loss_fn(AL, Y)) / m
     # --8<-- [end:cost]
+    if l2 and params is not None:
+        weights = [as_array(params[f"W{l}"]) for l in range(1, len(params) // 2 + 1)]
+        # --8<-- [start:l2_cost]
+        J = J + l2 / (2 * m) * sum(np.sum(W * W) for W in weights)
+        # --8<-- [end:l2_cost]
     return float(J)
 
 
@@ -195,18 +208,27 @@ def backward(
     caches: Sequence[LayerCache],
     activations: Sequence[str],
     loss: str = "bce",
+    *,
+    l2: float = 0.0,
 ) -> Params:
     """Backpropagation through all L layers.
 
     Starts from dZ[L] = A[L] − Y for sigmoid + bce and softmax + ce (the stable fused form),
     else from dA[L] = :func:`loss_backward` and dZ[L] = :func:`activation_backward`; then for
     l = L, ..., 1: dW[l], db[l], dA[l-1] = :func:`linear_backward`, and
-    dZ[l-1] = dA[l-1] ∘ g[l-1]'(Z[l-1]). Returns ``{"dW1", "db1", ..., "dA0", ..., "dA{L-1}"}``.
+    dZ[l-1] = dA[l-1] ∘ g[l-1]'(Z[l-1]). With ``l2`` = λ > 0, dW[l] gains the gradient of
+    the L2 penalty of :func:`cost`, (λ/m) W[l]. Returns
+    ``{"dW1", "db1", ..., "dA0", ..., "dA{L-1}"}``.
+
+    The fused dZ[L] = A[L] − Y equals the chain through dA[L] only when A[L] = g(Z[L]); any
+    finite A[L] is accepted (course test cases draw it at random).
     """
     errors.check_backward(NAME, AL, Y, caches, activations, loss)
+    errors.check_l2(f"{NAME}.backward", l2)
+    l2 = float(l2)  # a Python float keeps float32 arrays float32
     AL, Y = as_array(AL), as_array(Y, like=AL)
     grads: Params = {}
-    L, output = len(caches), activations[-1]
+    L, output, m = len(caches), activations[-1], AL.shape[EXAMPLE_AXIS]
     # --8<-- [start:backward]
     dZ: Array
     if (output, loss) in FUSED:
@@ -217,6 +239,10 @@ def backward(
     for l in range(L, 0, -1):
         A_prev, W, _, _ = caches[l - 1]
         dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, A_prev, W)
+        # --8<-- [start:l2_backward]
+        if l2:
+            grads[f"dW{l}"] = grads[f"dW{l}"] + l2 / m * as_array(W)
+        # --8<-- [end:l2_backward]
         grads[f"dA{l - 1}"] = dA_prev
         if l > 1:
             Z_prev = as_array(caches[l - 2].Z)
@@ -231,6 +257,166 @@ def update(params: Params, grads: Params, learning_rate: float) -> Params:
     (:func:`nnconv.common.update`). Pure: returns new arrays; dW has W's shape."""
     errors.check_update(NAME, params, grads, learning_rate)
     return common.update(params, grads, learning_rate)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dropout, batch normalization and layer normalization: each forward returns what its backward
+# reads. The L2 penalty lives in cost and backward.
+
+
+@public
+def dropout_forward(
+    A: npt.ArrayLike, keep_prob: float, *, seed: int | None = None, mask: npt.ArrayLike | None = None
+) -> tuple[Array, npt.NDArray[np.bool_]]:
+    """Inverted dropout: A_dropped = A ∘ D / keep_prob, each unit kept with probability keep_prob.
+
+    A, D and A_dropped are (n_l, m). The boolean mask D (True = kept) is drawn from ``seed``
+    (:func:`nnconv.common.dropout_mask`, rowmajor's draw, transposed) unless
+    ``mask`` is given, which is used as it is. Dividing by keep_prob keeps the expected
+    value of every unit, so the network runs unchanged, without dropout, at test time.
+    """
+    errors.check_dropout_forward(NAME, A, keep_prob, seed, mask)
+    A, keep_prob = as_array(A), float(keep_prob)
+    m, n = A.shape[EXAMPLE_AXIS], A.shape[FEATURE_AXIS]
+    if mask is None:
+        mask = dropout_mask(np.random.default_rng(seed), m, n, keep_prob).T  # rowmajor's (m, n) draw, transposed
+    D = np.asarray(mask)
+    # --8<-- [start:dropout_forward]
+    A_dropped = A * D / keep_prob
+    # --8<-- [end:dropout_forward]
+    return A_dropped, D
+
+
+@public
+def dropout_backward(dA: npt.ArrayLike, mask: npt.ArrayLike, keep_prob: float) -> Array:
+    """The gradient through inverted dropout: dA_prev = dA ∘ D / keep_prob, all (n_l, m).
+
+    Per example, like dA: no 1/m. ``mask`` is the D that :func:`dropout_forward` returned.
+    """
+    errors.check_dropout_backward(NAME, dA, mask, keep_prob)
+    dA, D, keep_prob = as_array(dA), np.asarray(mask), float(keep_prob)
+    dA_prev: Array
+    # --8<-- [start:dropout_backward]
+    dA_prev = dA * D / keep_prob
+    # --8<-- [end:dropout_backward]
+    return dA_prev
+
+
+@public
+def batchnorm_forward(
+    Z: npt.ArrayLike,
+    gamma: npt.ArrayLike,
+    beta: npt.ArrayLike,
+    *,
+    eps: float = 1e-5,
+    momentum: float = 0.9,
+    running: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+    train: bool = True,
+) -> tuple[Array, BatchNormCache, tuple[Array, Array]]:
+    """Batch normalization: each unit normalised over the m examples of the batch (the columns).
+
+    μ = (1/m) Σ_columns Z and var = (1/m) Σ_columns (Z − μ)² (the biased variance), both (n_l, 1);
+    σ = √(var + ε), x̂ = (Z − μ) / σ and out = γ ∘ x̂ + β, (n_l, m); γ and β are (n_l, 1)
+    like b. ``train=True`` also returns running ← momentum · running + (1 − momentum) · (μ, var)
+    (``running=None`` starts from zeros); ``train=False`` normalises with
+    ``running = (mean, var)`` instead and returns it unchanged.
+    """
+    errors.check_batchnorm_forward(NAME, Z, gamma, beta, eps, momentum, running, train)
+    gamma, eps, momentum = as_array(gamma), float(eps), float(momentum)
+    Z, beta = as_array(Z, like=gamma), as_array(beta, like=gamma)
+    if running is None:
+        running_mean, running_var = np.zeros_like(gamma), np.zeros_like(gamma)
+    else:
+        running_mean, running_var = as_array(running[0], like=gamma), as_array(running[1], like=gamma)
+    m = Z.shape[EXAMPLE_AXIS]
+    if train:
+        # --8<-- [start:batchnorm_statistics]
+        mu = np.sum(Z, axis=EXAMPLE_AXIS, keepdims=True) / m
+        var = np.sum((Z - mu) ** 2, axis=EXAMPLE_AXIS, keepdims=True) / m
+        running_mean = momentum * running_mean + (1 - momentum) * mu
+        running_var = momentum * running_var + (1 - momentum) * var
+        # --8<-- [end:batchnorm_statistics]
+    else:
+        mu, var = running_mean, running_var
+    # --8<-- [start:batchnorm_forward]
+    sigma = np.sqrt(var + eps)
+    x_hat = (Z - mu) / sigma
+    out = gamma * x_hat + beta
+    # --8<-- [end:batchnorm_forward]
+    return out, BatchNormCache(x_hat, gamma, sigma, bool(train)), (running_mean, running_var)
+
+
+@public
+def batchnorm_backward(dout: npt.ArrayLike, cache: BatchNormCache) -> tuple[Array, Array, Array]:
+    """The gradients of batch normalization, from the cache of :func:`batchnorm_forward`.
+
+    dgamma = (1/m) Σ_columns dout ∘ x̂ and dbeta = (1/m) Σ_columns dout, (n_l, 1), are gradients of
+    the cost and carry the 1/m, like db; they are also the means over the batch that
+    dZ = (γ/σ) ∘ (dout − mean_columns(dout) − x̂ ∘ mean_columns(dout ∘ x̂)) needs, (n_l, m), per
+    example like dout. A cache of ``train=False`` (μ and σ constants) gives dZ = (γ/σ) ∘ dout.
+    """
+    errors.check_batchnorm_backward(NAME, dout, cache)
+    gamma = as_array(cache.gamma)
+    x_hat, sigma = as_array(cache.x_hat, like=gamma), as_array(cache.sigma, like=gamma)
+    dout = as_array(dout, like=gamma)
+    m = dout.shape[EXAMPLE_AXIS]
+    # --8<-- [start:batchnorm_backward]
+    dbeta = np.sum(dout, axis=EXAMPLE_AXIS, keepdims=True) / m
+    dgamma = np.sum(dout * x_hat, axis=EXAMPLE_AXIS, keepdims=True) / m
+    if cache.train:
+        dZ = gamma / sigma * (dout - dbeta - x_hat * dgamma)
+    else:
+        dZ = gamma / sigma * dout
+    # --8<-- [end:batchnorm_backward]
+    return dZ, dgamma, dbeta
+
+
+@public
+def layernorm_forward(
+    Z: npt.ArrayLike, gamma: npt.ArrayLike, beta: npt.ArrayLike, *, eps: float = 1e-5
+) -> tuple[Array, LayerNormCache]:
+    """Layer normalization: each example normalised over its n_l units (its column).
+
+    μ = (1/n_l) Σ_rows Z and var = (1/n_l) Σ_rows (Z − μ)², both (1, m); σ = √(var + ε),
+    x̂ = (Z − μ) / σ and out = γ ∘ x̂ + β, (n_l, m); γ and β are (n_l, 1) like b. The same in
+    training and at test time: no running statistics.
+    """
+    errors.check_layernorm_forward(NAME, Z, gamma, beta, eps)
+    gamma, eps = as_array(gamma), float(eps)
+    Z, beta = as_array(Z, like=gamma), as_array(beta, like=gamma)
+    n = Z.shape[FEATURE_AXIS]
+    # --8<-- [start:layernorm_forward]
+    mu = np.sum(Z, axis=FEATURE_AXIS, keepdims=True) / n
+    var = np.sum((Z - mu) ** 2, axis=FEATURE_AXIS, keepdims=True) / n
+    sigma = np.sqrt(var + eps)
+    x_hat = (Z - mu) / sigma
+    out = gamma * x_hat + beta
+    # --8<-- [end:layernorm_forward]
+    return out, LayerNormCache(x_hat, gamma, sigma)
+
+
+@public
+def layernorm_backward(dout: npt.ArrayLike, cache: LayerNormCache) -> tuple[Array, Array, Array]:
+    """The gradients of layer normalization, from the cache of :func:`layernorm_forward`.
+
+    dgamma = (1/m) Σ_columns dout ∘ x̂ and dbeta = (1/m) Σ_columns dout, (n_l, 1), carry the 1/m
+    like db. With dx̂ = γ ∘ dout, dZ = (dx̂ − mean_rows(dx̂) − x̂ ∘ mean_rows(dx̂ ∘ x̂)) / σ,
+    (n_l, m), per example like dout: the means run over each example's units.
+    """
+    errors.check_layernorm_backward(NAME, dout, cache)
+    gamma = as_array(cache.gamma)
+    x_hat, sigma = as_array(cache.x_hat, like=gamma), as_array(cache.sigma, like=gamma)
+    dout = as_array(dout, like=gamma)
+    m, n = dout.shape[EXAMPLE_AXIS], dout.shape[FEATURE_AXIS]
+    # --8<-- [start:layernorm_backward]
+    dbeta = np.sum(dout, axis=EXAMPLE_AXIS, keepdims=True) / m
+    dgamma = np.sum(dout * x_hat, axis=EXAMPLE_AXIS, keepdims=True) / m
+    dx_hat = gamma * dout
+    mean_dx_hat = np.sum(dx_hat, axis=FEATURE_AXIS, keepdims=True) / n
+    mean_dx_hat_x_hat = np.sum(dx_hat * x_hat, axis=FEATURE_AXIS, keepdims=True) / n
+    dZ = (dx_hat - mean_dx_hat - x_hat * mean_dx_hat_x_hat) / sigma
+    # --8<-- [end:layernorm_backward]
+    return dZ, dgamma, dbeta
 
 
 @public

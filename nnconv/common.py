@@ -1,5 +1,5 @@
 """The parts of training that are the same in both conventions: drawing weights, the
-gradient-descent update and the progress bar."""
+gradient-descent update, drawing dropout masks and the progress bar."""
 
 from __future__ import annotations
 
@@ -48,6 +48,19 @@ def update(params: Params, grads: Params, learning_rate: float) -> Params:
     alpha = float(learning_rate)  # a Python float keeps float32 arrays float32
     return {key: W - alpha * as_float(grads[f"d{key}"], like=W) for key, W in params.items()}
 # --8<-- [end:update]
+
+
+# --8<-- [start:dropout_mask]
+def dropout_mask(rng: np.random.Generator, m: int, n: int, keep_prob: float) -> npt.NDArray[np.bool_]:
+    """The dropout mask of m examples of n units, (m, n) in rowmajor's orientation: True (kept)
+    with probability ``keep_prob``, independently for each entry.
+
+    One uniform draw per entry in C order, kept where it is below ``keep_prob``; colmajor
+    takes the transpose of the same draw, so both conventions drop the same units.
+    """
+    mask: npt.NDArray[np.bool_] = rng.random((m, n)) < keep_prob
+    return mask
+# --8<-- [end:dropout_mask]
 
 
 def output_loss(activation: str) -> str:

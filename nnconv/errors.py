@@ -16,7 +16,8 @@ What every public function checks (and raises, all subclasses of ValueError):
 - ValueError: an unknown activation, loss, init method or convention name (the valid ones are
   listed); a wrong number of activations; missing or unexpected parameter keys; a dtype that is
   not a real number (complex, object, string) or float16; NaN or inf in any input array;
-  labels outside [0, 1] or outputs outside [0, 1] for ``bce`` and ``ce``; an output activation
+  labels outside [0, 1] for ``bce`` and ``ce``, and outputs outside [0, 1] in their ``cost`` (the
+  gradients take any finite output); an output activation
   other than sigmoid or softmax with ``bce`` or ``ce``; a ``layer_dims`` with fewer than two
   sizes or a size below 1; ``epochs``, ``batch_size``, ``learning_rate``, ``seed`` or
   ``epsilon`` that is not a positive number of the right kind.
@@ -426,19 +427,20 @@ def check_predict(conv: str, X: Any, params: Any, activations: Any, loss: Any) -
         _name(where, "loss", loss, LOSSES)
 
 
-def check_cost(conv: str, AL: Any, Y: Any, loss: Any, where: str = "") -> None:
+def check_cost(conv: str, AL: Any, Y: Any, loss: Any, where: str = "", outputs: bool = True) -> None:
     if _nested():
         return
     where = where or f"{conv}.cost"
     _name(where, "loss", loss, LOSSES)
     AL = _checked(where, "AL", AL, _shape(conv, "m", "n_L"))
     Y = _like(where, conv, "Y", Y, "AL", AL, "labels")
-    _probabilities(where, "AL", AL, loss)
+    if outputs:  # the cost's logarithm needs AL in [0, 1]; the gradients take any finite AL
+        _probabilities(where, "AL", AL, loss)
     _probabilities(where, "Y", Y, loss)
 
 
 def check_loss_backward(conv: str, AL: Any, Y: Any, loss: Any) -> None:
-    check_cost(conv, AL, Y, loss, f"{conv}.loss_backward")
+    check_cost(conv, AL, Y, loss, f"{conv}.loss_backward", outputs=False)
 
 
 def check_activation_backward(conv: str, dA: Any, Z: Any, activation: Any) -> None:
@@ -494,7 +496,6 @@ def check_backward(conv: str, AL: Any, Y: Any, caches: Any, activations: Any, lo
                              "that forward returned")
     AL = _like(where, conv, "AL", AL, f"caches[{len(caches) - 1}].Z", Z)
     Y = _like(where, conv, "Y", Y, "AL", AL, "labels")
-    _probabilities(where, "AL", AL, loss)
     _probabilities(where, "Y", Y, loss)
 
 
@@ -561,3 +562,166 @@ def check_stored_params(where: str, conv: str, params: Any) -> dict[str, npt.NDA
     """Parameters to save, or just loaded: the keys and chained shapes of ``conv``. NaN and inf
     are allowed: a file keeps whatever it is given, bit for bit."""
     return _params(where, conv, params, None, finite=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Regularization, dropout and normalization: the L2 strength, keep_prob and the mask, and the
+# per-unit vectors gamma, beta and the running statistics, which are shaped like b
+
+
+def _number(where: str, name: str, value: Any, inside: Callable[[float], bool], interval: str) -> None:
+    """``value`` checked to be a finite real number for which ``inside`` holds."""
+    if (not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_))
+            or not math.isfinite(value) or not inside(float(value))):
+        raise ValueError(f"{where}: {name} must be a number in {interval}; got {value!r}")
+
+
+def check_l2(where: str, l2: Any) -> None:
+    """The L2 strength λ: a finite number, 0 or above."""
+    if _nested():
+        return
+    _number(where, "l2", l2, lambda v: v >= 0, "[0, inf)")
+
+
+def check_l2_cost(conv: str, params: Any, l2: Any) -> None:
+    """The cost's L2 penalty needs the weights: ``params`` whenever λ > 0."""
+    if _nested():
+        return
+    where = f"{conv}.cost"
+    check_l2(where, l2)
+    if l2 > 0 and params is None:
+        raise ValueError(f"{where}: l2={l2!r} adds (l2/2m) Σ ||W[l]||² to the cost, which needs the "
+                         "weights: pass params=params (the dict of W1, b1, ...)")
+    if params is not None:
+        _params(where, conv, params, None)
+
+
+def _keep_prob(where: str, keep_prob: Any) -> None:
+    _number(where, "keep_prob", keep_prob, lambda v: 0 < v <= 1, "(0, 1], the probability of keeping a "
+            "unit (for a drop probability p pass keep_prob = 1 - p)")
+
+
+def _mask(where: str, conv: str, mask: Any, ref_name: str, ref: npt.NDArray[Any]) -> None:
+    """A dropout mask: boolean (True = kept), shaped like ``ref``."""
+    array = _asarray(mask)
+    if array.dtype != np.bool_:
+        fix = " (it holds 0 and 1: pass mask.astype(bool))" if array.size and np.isin(array, (0, 1)).all() else ""
+        raise ValueError(f"{where}: mask has dtype {array.dtype}; a dropout mask is boolean, True where "
+                         f"a unit is kept, as dropout_forward returns it{fix}")
+    if array.shape != ref.shape:
+        message = (f"{where}: mask has shape {array.shape} but {ref_name} has shape {ref.shape}; the "
+                   f"mask is shaped like {ref_name} ({_examples_are(conv)}).")
+        if array.shape == ref.shape[::-1]:
+            message += _looks_like(conv, "mask", "pass mask.T")
+        raise ShapeError(message)
+
+
+def check_dropout_forward(conv: str, A: Any, keep_prob: Any, seed: Any, mask: Any) -> None:
+    if _nested():
+        return
+    where = f"{conv}.dropout_forward"
+    A = _checked(where, "A", A, _shape(conv, "m", "n_l"), _hint(conv, "A", "data"))
+    _keep_prob(where, keep_prob)
+    _seed(where, seed)
+    if mask is not None:
+        if seed is not None:
+            raise ValueError(f"{where}: give seed (to draw a mask) or mask (to use it), not both")
+        _mask(where, conv, mask, "A", A)
+
+
+def check_dropout_backward(conv: str, dA: Any, mask: Any, keep_prob: Any) -> None:
+    if _nested():
+        return
+    where = f"{conv}.dropout_backward"
+    dA = _checked(where, "dA", dA, _shape(conv, "m", "n_l"), _hint(conv, "dA", "data"))
+    _mask(where, conv, mask, "dA", dA)
+    _keep_prob(where, keep_prob)
+
+
+def _per_unit(where: str, conv: str, name: str, a: Any, n: int, ref: str) -> npt.NDArray[Any]:
+    """``a`` checked as a vector of ``n`` units shaped like b: (1, n) rowmajor, (n, 1) colmajor."""
+    expected = _shape(conv, 1, n)
+    hint = f"{name} is shaped like b: pass {name}.reshape{_shape(conv, 1, -1)}."
+    array = _checked(where, name, a, f"{expected} like b", hint)
+    if array.shape != _shape_tuple(conv, 1, n):
+        message = (f"{where}: {name} has shape {array.shape} but {ref}; in {conv} {name} is shaped like "
+                   f"b, {_shape(conv, 1, 'n_l')}, so {name} must be {expected}.")
+        if array.shape == _shape_tuple(OTHER[conv], 1, n):
+            message += _looks_like(conv, name, f"pass {name}.T")
+        raise ShapeError(message)
+    return array
+
+
+def _affine(where: str, conv: str, Z: Any, gamma: Any, beta: Any, eps: Any) -> None:
+    """Z and the per-unit gamma and beta of a normalization, and its eps."""
+    Z = _checked(where, "Z", Z, _shape(conv, "m", "n_l"), _hint(conv, "Z", "data"))
+    n = _rm(conv, Z.shape)[1]
+    ref = f"Z has shape {Z.shape} ({n} units)"
+    _dtypes(where, gamma=_per_unit(where, conv, "gamma", gamma, n, ref),
+            beta=_per_unit(where, conv, "beta", beta, n, ref))
+    _positive_number(where, "eps", eps)
+
+
+def check_batchnorm_forward(conv: str, Z: Any, gamma: Any, beta: Any, eps: Any, momentum: Any,
+                            running: Any, train: Any) -> None:
+    if _nested():
+        return
+    where = f"{conv}.batchnorm_forward"
+    _affine(where, conv, Z, gamma, beta, eps)
+    _number(where, "momentum", momentum, lambda v: 0 <= v < 1, "[0, 1), as in running ← momentum · "
+            "running + (1 − momentum) · batch (PyTorch's momentum=0.1 is momentum=0.9 here)")
+    if not isinstance(train, (bool, np.bool_)):
+        raise ValueError(f"{where}: train must be True or False; got {train!r}")
+    n = _rm(conv, np.shape(gamma))[1]
+    if running is None:
+        if not train:
+            raise ValueError(f"{where}: train=False normalises with the running statistics: pass "
+                             "running=(mean, var), as batchnorm_forward returned it in training")
+        return
+    if isinstance(running, np.ndarray) or not isinstance(running, (tuple, list)) or len(running) != 2:
+        raise ValueError(f"{where}: running must be None or the pair (mean, var) that batchnorm_forward "
+                         f"returns; got {type(running).__name__}")
+    ref = f"gamma has shape {np.shape(gamma)}"
+    _per_unit(where, conv, "running[0]", running[0], n, ref)  # the mean
+    _per_unit(where, conv, "running[1]", running[1], n, ref)  # the variance
+    if (_asarray(running[1]) < 0).any():
+        raise ValueError(f"{where}: the running variance holds negative values; pass the running=(mean, "
+                         "var) that batchnorm_forward returned")
+
+
+def check_layernorm_forward(conv: str, Z: Any, gamma: Any, beta: Any, eps: Any) -> None:
+    if _nested():
+        return
+    _affine(f"{conv}.layernorm_forward", conv, Z, gamma, beta, eps)
+
+
+def _norm_cache(where: str, conv: str, dout: Any, cache: Any, kind: str, fields: tuple[str, ...],
+                per_example: bool) -> None:
+    """The cache of a normalization's forward and the dout that flows back into it."""
+    if not isinstance(cache, tuple) or len(cache) != len(fields):
+        raise ValueError(f"{where}: cache must be the {kind} ({', '.join(fields)}) that the forward "
+                         f"returned; got {type(cache).__name__}")
+    x_hat = _checked(where, "cache.x_hat", cache[0], _shape(conv, "m", "n_l"))
+    m, n = _rm(conv, x_hat.shape)
+    ref = f"cache.x_hat has shape {x_hat.shape}"
+    _per_unit(where, conv, "cache.gamma", cache[1], n, ref)
+    sigma = _checked(where, "cache.sigma", cache[2], "σ")
+    expected = _shape_tuple(conv, m, 1) if per_example else _shape_tuple(conv, 1, n)
+    if sigma.shape != expected:
+        raise ShapeError(f"{where}: cache.sigma has shape {sigma.shape} but {ref}; it must be "
+                         f"{expected}: pass the cache that the forward returned")
+    _like(where, conv, "dout", dout, "cache.x_hat", x_hat)
+
+
+def check_batchnorm_backward(conv: str, dout: Any, cache: Any) -> None:
+    if _nested():
+        return
+    _norm_cache(f"{conv}.batchnorm_backward", conv, dout, cache, "BatchNormCache",
+                ("x_hat", "gamma", "sigma", "train"), per_example=False)
+
+
+def check_layernorm_backward(conv: str, dout: Any, cache: Any) -> None:
+    if _nested():
+        return
+    _norm_cache(f"{conv}.layernorm_backward", conv, dout, cache, "LayerNormCache",
+                ("x_hat", "gamma", "sigma"), per_example=True)

@@ -143,6 +143,14 @@ def clip_probabilities(AL: Array) -> Array:
     return np.minimum(np.maximum(AL, eps), 1 - eps)
 
 
+def clip_saturated(AL: Array) -> Array:
+    """AL with its entries inside [0, 1] clipped as :func:`clip_probabilities` clips them, and
+    the others as they are. The derivatives of bce and ce use it: an output saturated at
+    exactly 0 or 1 keeps them finite, and an AL outside [0, 1] (course test cases draw AL from
+    a normal distribution) gets the formula itself, which is finite there."""
+    return np.where((AL < 0) | (AL > 1), AL, clip_probabilities(AL))
+
+
 # --8<-- [start:losses]
 def binary_cross_entropy(AL: Array, Y: Array) -> Array:
     """L = −[y log a + (1 − y) log(1 − a)] for each output unit."""
@@ -164,13 +172,13 @@ def mean_squared_error(AL: Array, Y: Array) -> Array:
 # --8<-- [start:loss_derivatives]
 def binary_cross_entropy_backward(AL: Array, Y: Array) -> Array:
     """∂L/∂a = −(y / a − (1 − y) / (1 − a))."""
-    AL = clip_probabilities(AL)
+    AL = clip_saturated(AL)
     return -(Y / AL - (1 - Y) / (1 - AL))
 
 
 def cross_entropy_backward(AL: Array, Y: Array) -> Array:
     """∂L/∂a_j = −y_j / a_j."""
-    return -(Y / clip_probabilities(AL))
+    return -(Y / clip_saturated(AL))
 
 
 def mean_squared_error_backward(AL: Array, Y: Array) -> Array:

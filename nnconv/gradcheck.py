@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from .errors import check_gradient_check, public
+from .errors import check_gradient_check, check_l2, public
 from .types import Convention, Params
 
 
@@ -20,30 +20,39 @@ def gradient_check(
     activations: Sequence[str],
     loss: str = "bce",
     epsilon: float = 1e-7,
+    *,
+    l2: float = 0.0,
 ) -> float:
     """The relative difference between backpropagation's gradient g and a numerical one ĝ.
 
     ĝ_i = (J(θ + ε e_i) − J(θ − ε e_i)) / (2ε) for every parameter θ_i (centred differences),
     and the result is ‖g − ĝ‖₂ / (‖g‖₂ + ‖ĝ‖₂) over all parameters at once. Below 1e-7 is
     a pass (deeplearning.ai's threshold). Computed in float64 whatever the inputs' dtype.
+    With ``l2`` = λ > 0 it checks the regularised cost and gradients (:func:`cost` and
+    :func:`backward` with ``l2``).
     The inputs are checked as :func:`fit` checks them (:mod:`nnconv.errors`).
     """
     from .aliases import lookup
 
     conv = lookup(convention, "nnconv.gradient_check")
     check_gradient_check(conv.NAME, X, Y, params, activations, loss, epsilon)
+    check_l2("nnconv.gradient_check", l2)
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     theta: Params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
     AL, caches = conv.forward(X, theta, activations)
-    grads = conv.backward(AL, Y, caches, activations, loss)
+    grads = conv.backward(AL, Y, caches, activations, loss, l2=l2)
+
+    def J(theta: Params) -> float:
+        return conv.cost(conv.forward(X, theta, activations)[0], Y, loss, params=theta, l2=l2)
+
     analytic, numeric = [], []
     for key, value in theta.items():
         for index in np.ndindex(value.shape):
             saved = value[index]
             value[index] = saved + epsilon
-            J_plus = conv.cost(conv.forward(X, theta, activations)[0], Y, loss)
+            J_plus = J(theta)
             value[index] = saved - epsilon
-            J_minus = conv.cost(conv.forward(X, theta, activations)[0], Y, loss)
+            J_minus = J(theta)
             value[index] = saved
             analytic.append(grads[f"d{key}"][index])
             numeric.append((J_plus - J_minus) / (2 * epsilon))

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import check_transpose
-from .types import Array, LayerCache
+from .types import Array
 
 T = TypeVar("T")
 
@@ -69,16 +69,18 @@ def transpose(obj: T) -> T:
     """The involution between the conventions: what one convention holds, as the other holds it.
 
     Arrays are transposed (a 2-D array becomes its ``.T`` view: no copy, and the view has the
-    other convention's canonical layout); dicts, lists, tuples and :class:`LayerCache` are
-    transposed item by item; 1-D arrays (such as class labels), scalars and strings are
-    returned as they are. ``transpose(transpose(x))`` equals ``x``. Arrays of more than two
-    dimensions raise :class:`~nnconv.ShapeError`.
+    other convention's canonical layout); dicts, lists, tuples and the caches
+    (:class:`LayerCache`, :class:`~nnconv.types.BatchNormCache`,
+    :class:`~nnconv.types.LayerNormCache`) are transposed item by item; 1-D arrays (such as
+    class labels), scalars, booleans and strings are returned as they are.
+    ``transpose(transpose(x))`` equals ``x``. Arrays of more than two dimensions raise
+    :class:`~nnconv.ShapeError`.
     """
     check_transpose(obj)
     if isinstance(obj, np.ndarray):
         return obj.T if obj.ndim == 2 else obj
-    if isinstance(obj, LayerCache):
-        return LayerCache(*(transpose(a) for a in obj))  # type: ignore[return-value]
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # LayerCache and the other caches
+        return type(obj)(*(transpose(a) for a in obj))
     if isinstance(obj, Mapping):
         return type(obj)({k: transpose(v) for k, v in obj.items()})  # type: ignore[call-arg]
     if isinstance(obj, (list, tuple)):

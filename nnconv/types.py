@@ -36,6 +36,47 @@ class LayerCache(NamedTuple):
     Z: Array
 
 
+class BatchNormCache(NamedTuple):
+    """What :func:`~nnconv.rowmajor.batchnorm_forward` keeps for its backward pass.
+
+    Attributes
+    ----------
+    x_hat : Array
+        The normalised input x̂ = (Z − μ) / σ, shaped like Z.
+    gamma : Array
+        The scale γ, shaped like b.
+    sigma : Array
+        σ = √(var + ε) per unit, shaped like b: of the mini-batch when ``train``, of the
+        running variance when not.
+    train : bool
+        Whether μ and σ were the mini-batch's own statistics (and so depend on Z) or the
+        running ones (constants).
+    """
+
+    x_hat: Array
+    gamma: Array
+    sigma: Array
+    train: bool
+
+
+class LayerNormCache(NamedTuple):
+    """What :func:`~nnconv.rowmajor.layernorm_forward` keeps for its backward pass.
+
+    Attributes
+    ----------
+    x_hat : Array
+        The normalised input x̂ = (Z − μ) / σ, shaped like Z.
+    gamma : Array
+        The scale γ, shaped like b.
+    sigma : Array
+        σ = √(var + ε) per example: (m, 1) in rowmajor, (1, m) in colmajor.
+    """
+
+    x_hat: Array
+    gamma: Array
+    sigma: Array
+
+
 class Convention(Protocol):
     """The interface both :mod:`nnconv.rowmajor` and :mod:`nnconv.colmajor` provide.
 
@@ -63,7 +104,10 @@ class Convention(Protocol):
         self, X: npt.ArrayLike, params: Params, activations: Sequence[str]
     ) -> tuple[Array, list[LayerCache]]: ...
 
-    def cost(self, AL: npt.ArrayLike, Y: npt.ArrayLike, loss: str = "bce") -> float: ...
+    def cost(
+        self, AL: npt.ArrayLike, Y: npt.ArrayLike, loss: str = "bce", *, params: Params | None = None,
+        l2: float = 0.0,
+    ) -> float: ...
 
     def loss_backward(self, AL: npt.ArrayLike, Y: npt.ArrayLike, loss: str = "bce") -> Array: ...
 
@@ -80,9 +124,42 @@ class Convention(Protocol):
         caches: Sequence[LayerCache],
         activations: Sequence[str],
         loss: str = "bce",
+        *,
+        l2: float = 0.0,
     ) -> Params: ...
 
     def update(self, params: Params, grads: Params, learning_rate: float) -> Params: ...
+
+    def dropout_forward(
+        self, A: npt.ArrayLike, keep_prob: float, *, seed: int | None = None,
+        mask: npt.ArrayLike | None = None,
+    ) -> tuple[Array, npt.NDArray[np.bool_]]: ...
+
+    def dropout_backward(self, dA: npt.ArrayLike, mask: npt.ArrayLike, keep_prob: float) -> Array: ...
+
+    def batchnorm_forward(
+        self,
+        Z: npt.ArrayLike,
+        gamma: npt.ArrayLike,
+        beta: npt.ArrayLike,
+        *,
+        eps: float = 1e-5,
+        momentum: float = 0.9,
+        running: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+        train: bool = True,
+    ) -> tuple[Array, BatchNormCache, tuple[Array, Array]]: ...
+
+    def batchnorm_backward(
+        self, dout: npt.ArrayLike, cache: BatchNormCache
+    ) -> tuple[Array, Array, Array]: ...
+
+    def layernorm_forward(
+        self, Z: npt.ArrayLike, gamma: npt.ArrayLike, beta: npt.ArrayLike, *, eps: float = 1e-5
+    ) -> tuple[Array, LayerNormCache]: ...
+
+    def layernorm_backward(
+        self, dout: npt.ArrayLike, cache: LayerNormCache
+    ) -> tuple[Array, Array, Array]: ...
 
     def predict(
         self, X: npt.ArrayLike, params: Params, activations: Sequence[str], *, loss: str | None = None

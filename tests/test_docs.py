@@ -61,7 +61,9 @@ TAB_PAGES = set(PAGES) - API
 MATH_PAGES = TAB_PAGES - {"performance.md"}
 """Pages that must also show typeset math."""
 KEY_SECTIONS = ["linear_forward", "activation_forward", "forward", "cost", "loss_backward",
-                "activation_backward", "linear_backward", "backward"]
+                "activation_backward", "linear_backward", "backward", "l2_cost", "l2_backward",
+                "dropout_forward", "dropout_backward", "batchnorm_statistics", "batchnorm_forward",
+                "batchnorm_backward", "layernorm_forward", "layernorm_backward"]
 """The source sections (``# --8<-- [start:name]``) that stand beside their equations."""
 RAW_TEX = re.compile(r"\$\$|\\[()\[\]]|\\[A-Za-z]+")
 
