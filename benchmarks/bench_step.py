@@ -10,7 +10,11 @@ floor = the same process's bare GEMMs for one step: L forward, L weight-gradient
 Printed: step/floor for each convention, colmajor/rowmajor with colmajor's data C-contiguous
 (a user's usual X̃, which colmajor must transpose once per call) and with it in its canonical
 Fortran order (col_F/row), and rowmajor/torch (eager PyTorch on the CPU, same dtype, data and
-SGD, when torch is installed). Lower is better. Each ratio is taken within one of five
+SGD, when torch is installed). Then the same step trained with Adam (``optimizer="adam"``) and
+with dropout on the hidden layers (``keep_prob=0.8``): adam/row and drop/row, their cost over
+plain SGD's step in the same round, and adam/torch and drop/torch, against PyTorch's same
+training (torch.optim.Adam with its defaults; nn.Dropout(p=0.2) after each hidden relu, in
+training mode, with plain SGD). Lower is better. Each ratio is taken within one of five
 interleaved rounds, from timings next to each other, and a run prints the median over the
 rounds; the table is the median of `--runs` runs. Only ratios count: the machine is shared.
 (A ratio of the medians of separate series, the simpler method, gives the same figures when
@@ -65,6 +69,8 @@ def case(m: int, dims: list[int], dtype: type, steps: int) -> dict[str, float]:
     fit_r = lambda: R.fit(X, Y, P, acts, **kw)  # noqa: E731
     fit_c = lambda: C.fit(Xc, Yc, Pc, acts, **kw)  # noqa: E731
     fit_cF = lambda: C.fit(X.T, Y.T, {k: v.T for k, v in P.items()}, acts, **kw)  # noqa: E731
+    fit_adam = lambda: R.fit(X, Y, P, acts, optimizer="adam", **kw)  # noqa: E731
+    fit_drop = lambda: R.fit(X, Y, P, acts, keep_prob=0.8, **kw)  # noqa: E731
     Ws = [P[f"W{l}"] for l in range(1, L + 1)]
     As = [X[:m]] + [rng.standard_normal((m, d)).astype(dtype) for d in dims[1:]]
 
@@ -76,29 +82,41 @@ def case(m: int, dims: list[int], dtype: type, steps: int) -> dict[str, float]:
             if l > 0:
                 As[l + 1] @ Ws[l].T
 
-    step_t = None
+    torch_steps = {}
     try:
         import torch
         tdt = torch.float64 if dtype == np.float64 else torch.float32
-        tW = [torch.tensor(w, dtype=tdt, requires_grad=True) for w in Ws]
-        tb = [torch.zeros(1, d, dtype=tdt, requires_grad=True) for d in dims[1:]]
         tX, ty = torch.tensor(X), torch.tensor(Y.argmax(1))
-        opt = torch.optim.SGD(tW + tb, lr=1e-3)
 
-        def step_t() -> None:
-            for s in range(steps):
-                h = tX[s * m:(s + 1) * m]
-                for l in range(L):
-                    h = h @ tW[l] + tb[l]
-                    if l < L - 1:
-                        h = torch.relu(h)
-                loss = torch.nn.functional.cross_entropy(h, ty[s * m:(s + 1) * m])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
+        def torch_training(optimizer: Any, drop: float) -> Any:
+            """An epoch of eager PyTorch on the same data and network: `optimizer` (a torch.optim
+            class, from the same initial weights), nn.Dropout(p=drop) after each hidden relu."""
+            tW = [torch.tensor(w, dtype=tdt, requires_grad=True) for w in Ws]
+            tb = [torch.zeros(1, d, dtype=tdt, requires_grad=True) for d in dims[1:]]
+            opt = optimizer(tW + tb, lr=1e-3)
+            dropout = torch.nn.Dropout(p=drop) if drop else None
+
+            def epoch() -> None:
+                for s in range(steps):
+                    h = tX[s * m:(s + 1) * m]
+                    for l in range(L):
+                        h = h @ tW[l] + tb[l]
+                        if l < L - 1:
+                            h = torch.relu(h)
+                            if dropout is not None:
+                                h = dropout(h)
+                    loss = torch.nn.functional.cross_entropy(h, ty[s * m:(s + 1) * m])
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+            return epoch
+
+        torch_steps = {"sgd": torch_training(torch.optim.SGD, 0.0), "adam": torch_training(torch.optim.Adam, 0.0),
+                       "drop": torch_training(torch.optim.SGD, 0.2)}
     except ImportError:
         pass
-    rounds: dict[str, list[float]] = {k: [] for k in ("row/floor", "col/floor", "col/row", "col_F/row", "row/torch")}
+    rounds: dict[str, list[float]] = {k: [] for k in ("row/floor", "col/floor", "col/row", "col_F/row", "row/torch",
+                                                      "adam/row", "drop/row", "adam/torch", "drop/torch")}
     floors = []
     for _ in range(ROUNDS):  # each round's ratios compare timings taken next to each other
         r = median_time(fit_r, 3) / steps
@@ -110,8 +128,14 @@ def case(m: int, dims: list[int], dtype: type, steps: int) -> dict[str, float]:
         rounds["col/floor"].append(c / f)
         rounds["col/row"].append(c / r)
         rounds["col_F/row"].append(cF / r)
-        if step_t:
-            rounds["row/torch"].append(r / (median_time(step_t, 3) / steps))
+        adam = median_time(fit_adam, 3) / steps
+        drop = median_time(fit_drop, 3) / steps
+        rounds["adam/row"].append(adam / r)
+        rounds["drop/row"].append(drop / r)
+        if torch_steps:
+            rounds["row/torch"].append(r / (median_time(torch_steps["sgd"], 3) / steps))
+            rounds["adam/torch"].append(adam / (median_time(torch_steps["adam"], 3) / steps))
+            rounds["drop/torch"].append(drop / (median_time(torch_steps["drop"], 3) / steps))
     out = {k: float(np.median(v)) for k, v in rounds.items() if v}
     out["floor_us"] = float(np.median(floors)) * 1e6
     return out

@@ -8,7 +8,7 @@ Every output of one is the bitwise transpose of the other's (see :mod:`nnconv.la
 
 from __future__ import annotations
 
-from . import colmajor, rowmajor
+from . import colmajor, optim, rowmajor
 from .aliases import CONVENTION_ALIASES, convention
 from .errors import NumericalError, ShapeError
 from .functions import ACTIVATIONS, DERIVATIVES, LOSSES
@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ACTIVATIONS", "CONVENTION_ALIASES", "DERIVATIVES", "LOSSES", "Array", "BatchNormCache", "Convention",
     "LayerCache", "LayerNormCache", "NumericalError", "Params", "ShapeError", "colmajor", "convention",
-    "gradient_check", "load", "rowmajor", "save", "transpose", "__version__",
+    "gradient_check", "load", "optim", "rowmajor", "save", "transpose", "__version__",
 ]
 
 _modules_satisfy_the_protocol: tuple[Convention, Convention] = (rowmajor, colmajor)  # checked by mypy

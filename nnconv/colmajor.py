@@ -453,6 +453,9 @@ def fit(
     batch_size: int | None = None,
     seed: int | None = None,
     progress: bool = False,
+    optimizer: str = "sgd",
+    l2: float = 0.0,
+    keep_prob: float = 1.0,
 ) -> tuple[Params, list[float]]:
     """Mini-batch gradient descent; returns the trained parameters and the cost of each epoch.
 
@@ -462,21 +465,31 @@ def fit(
     of epoch e's mini-batch costs, each taken before its update. The arrays passed in are
     never modified.
 
+    ``optimizer`` ("sgd", "momentum", "rmsprop" or "adam") updates with the function of that
+    name in :mod:`nnconv.optim`, with its default hyperparameters. ``l2`` = λ adds
+    (λ/2m) Σ_l ‖W[l]‖² to each mini-batch's cost (``history`` is this regularised cost) and
+    (λ/m) W[l] to each dW[l]; biases are not penalised. ``keep_prob`` < 1 applies inverted
+    dropout to the hidden layers: A[l] ← A[l] ∘ D / keep_prob and dA[l] ← dA[l] ∘ D / keep_prob
+    with D = ``rng.random((m, n_l)) < keep_prob``, drawn from the same generator after the
+    epoch's shuffle, layer by layer, in rowmajor's orientation, transposed.
+
     The inputs are checked once; the training runs in place on one copy of the parameters
     (:mod:`nnconv.step`), adding the bias and applying the update inside the matrix products
-    (see ``_train_step``), so the result equals the loop of the public functions up to
-    rounding. A run whose cost or parameters stop being finite raises NumericalError at the
+    (see ``_train_step``), so the result equals the loop of the public functions (and of
+    :mod:`nnconv.optim`) up to rounding. A run whose cost or parameters stop being finite raises NumericalError at the
     end of that epoch. The same ``seed`` gives the
     bitwise transpose of the other convention's ``fit``.
     """
-    errors.check_fit(NAME, X, Y, params, activations, loss, learning_rate, epochs, batch_size, seed)
+    errors.check_fit(NAME, X, Y, params, activations, loss, learning_rate, epochs, batch_size, seed,
+                     optimizer=optimizer, l2=l2, keep_prob=keep_prob)
     X, Y = in_order(X, "F"), in_order(Y, "F")  # the canonical layout, fast
     X, Y = as_array(X, like=params["W1"]), as_array(Y, like=params["W1"])
     m = X.shape[EXAMPLE_AXIS]
     batch_size = m if batch_size is None else batch_size
     alpha = float(learning_rate)  # a Python float keeps float32 arrays float32
-    net = Workspace(X, Y, params, activations, loss, min(batch_size, m), EXAMPLE_AXIS, alpha)
     rng = np.random.default_rng(seed)
+    net = Workspace(X, Y, params, activations, loss, min(batch_size, m), EXAMPLE_AXIS, alpha,
+                    optimizer, float(l2), float(keep_prob), rng)
     history: list[float] = []
     for _ in epochs_with_progress(epochs, history, progress):
         order = rng.permutation(m) if batch_size < m else None
@@ -494,7 +507,7 @@ def fit(
 
 # --8<-- [start:train_step]
 def _train_step(X: Array, Y: Array, net: Workspace) -> float:
-    """One step of gradient descent on the mini-batch X (n_0, m), Y (n_L, m), in place on ``net``'s
+    """One training step on the mini-batch X (n_0, m), Y (n_L, m), in place on ``net``'s
     parameters; returns the cost J before the update. X and Y are ``net``'s mini-batch: the
     arrays its first layer's products are bound to.
 
@@ -502,9 +515,14 @@ def _train_step(X: Array, Y: Array, net: Workspace) -> float:
     preallocated arrays (:mod:`nnconv.step`), with the update moved into the backward pass:
     each layer's parameters are updated, once dA[l-1] has used the old W, inside the products
     that compute α dW and α db (BLAS's C ← αAB + βC, :mod:`nnconv.blas`, with α/m as its α).
-    The bias is added inside the forward product the same way. The result equals the loop of
-    the public functions up to rounding; colmajor's bits stay rowmajor's, transposed. dA[0] is
-    not computed: no parameter needs it. The caller checked the inputs.
+    The bias is added inside the forward product the same way, and the L2 term (λ/m) W rides
+    on the update product's β: W ← (1 − αλ/m) W − (α/m) dZ A_prevᵀ. With momentum, RMSprop or
+    Adam the products write dW and db into ``net``'s flat gradient buffer instead, and
+    ``net.optimizer_step`` applies the optimizer after the backward pass. With dropout, each
+    hidden layer's mask D is drawn in the forward pass and applied to dA[l] on the way back.
+    The result equals the loop of the public functions up to rounding; colmajor's bits stay
+    rowmajor's, transposed. dA[0] is not computed: no parameter needs it. The caller checked
+    the inputs.
     """
     m = X.shape[EXAMPLE_AXIS]
     layers = net.layers(m)
@@ -512,7 +530,11 @@ def _train_step(X: Array, Y: Array, net: Workspace) -> float:
         np.copyto(layer.Z, layer.b)                     # Z = b 1ᵀ: b in every column
         layer.forward()                                 # Z = W A_prev + Z  (= W A_prev + b)
         A = layer.g(layer.Z, FEATURE_AXIS, layer.A)     # A = g(Z)
+        if layer.mask is not None:                      # hidden layer, dropout: the next layer reads
+            net.dropout(layer, A)                       # A ∘ D / keep_prob, D = (U < keep_prob)
     J = np.add.reduce(net.loss(A, Y), axis=None) / m    # J = (1/m) Σ L, as np.sum reduces
+    if net.l2:
+        J += net.l2 / (2 * m) * net.squared_weights()   # J += (λ/2m) Σ ‖W[l]‖²
     output = layers[-1]
     if net.fused:
         dZ = np.subtract(A, Y, out=output.Z)            # dZ[L] = A[L] − Y
@@ -522,10 +544,13 @@ def _train_step(X: Array, Y: Array, net: Workspace) -> float:
             np.copyto(output.dZ, dZ)
     for layer in reversed(layers):
         layer.backward()                                # dA[l-1] = Wᵀ dZ, W before its update (l > 1)
-        layer.update()                                  # W ← W − (α/m) dZ A_prevᵀ  (= W − α dW)
-        layer.update_bias()                             # b ← b − (α/m) dZ 1  (= b − α db)
+        layer.update()                                  # W ← (1 − αλ/m) W − (α/m) dZ A_prevᵀ  (= W − α dW),
+        layer.update_bias()                             # b ← b − (α/m) dZ 1; or dW, db for the optimizer
         prev = layer.prev
-        if prev is not None:                            # dZ[l-1] = dA[l-1] ∘ g'(Z[l-1])
-            prev.dg(prev.dA, prev.Z, layer.A_prev, FEATURE_AXIS, prev.Z)
+        if prev is not None:
+            if prev.mask is not None:                   # dA[l-1] ← dA[l-1] ∘ D / keep_prob
+                net.dropout_backward(prev)
+            prev.dg(prev.dA, prev.Z, prev.A, FEATURE_AXIS, prev.Z)  # dZ[l-1] = dA[l-1] ∘ g'(Z[l-1])
+    net.optimizer_step(m)                               # momentum, RMSprop, Adam: θ ← θ − … (nothing for sgd)
     return float(J)
 # --8<-- [end:train_step]

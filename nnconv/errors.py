@@ -43,12 +43,13 @@ import math
 import numbers
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, get_args
 
 import numpy as np
 import numpy.typing as npt
 
 from .functions import ACTIVATIONS, LOSSES
+from .types import Optimizer
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -206,6 +207,12 @@ def _positive_int(where: str, name: str, value: Any) -> None:
 def _seed(where: str, seed: Any) -> None:
     if seed is not None and (not _integer(seed) or seed < 0):
         raise ValueError(f"{where}: seed must be None or a non-negative integer; got {seed!r}")
+
+
+def _real(value: Any) -> bool:
+    """Whether ``value`` is a finite real number (not a bool)."""
+    return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+            and math.isfinite(value))
 
 
 def _positive_number(where: str, name: str, value: Any) -> None:
@@ -521,7 +528,8 @@ def check_update(conv: str, params: Any, grads: Any, learning_rate: Any) -> None
 
 
 def check_fit(conv: str, X: Any, Y: Any, params: Any, activations: Any, loss: Any,
-              learning_rate: Any, epochs: Any, batch_size: Any, seed: Any, where: str = "") -> None:
+              learning_rate: Any, epochs: Any, batch_size: Any, seed: Any, where: str = "", *,
+              optimizer: Any = "sgd", l2: Any = 0.0, keep_prob: Any = 1.0) -> None:
     if _nested():
         return
     where = where or f"{conv}.fit"
@@ -543,6 +551,14 @@ def check_fit(conv: str, X: Any, Y: Any, params: Any, activations: Any, loss: An
     if batch_size is not None:
         _positive_int(where, "batch_size", batch_size)
     _seed(where, seed)
+    _name(where, "optimizer", optimizer, get_args(Optimizer))
+    if not _real(l2) or l2 < 0:
+        raise ValueError(f"{where}: l2 (the weight λ of the L2 penalty (λ/2m) Σ‖W‖²) must be a finite "
+                         f"number >= 0; got {l2!r}")
+    if not _real(keep_prob) or not 0 < keep_prob <= 1:
+        raise ValueError(f"{where}: keep_prob (the probability of keeping a hidden unit) must be in "
+                         f"(0, 1], 1 for no dropout; got {keep_prob!r} (to drop a fraction p, pass "
+                         "keep_prob=1 - p)")
 
 
 def check_gradient_check(conv: str, X: Any, Y: Any, params: Any, activations: Any, loss: Any,

@@ -27,18 +27,23 @@ Kernels:
 
 Both return the array that holds the result, which is ``out`` except for ``linear``, whose
 A is Z and whose dZ is dA, as in :mod:`nnconv.functions`.
+
+- ``draw_mask`` and ``dropout``: inverted dropout's mask D = (U < keep_prob) and A ∘ D / keep_prob.
+- ``STEPS_INTO[name](θ, g, state, T, learning_rate)``: momentum, RMSprop and Adam on flat
+  buffers, the operations of their namesakes in :mod:`nnconv.optim` in the same order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from .blas import Product
 from .functions import FUSED, LEAKY_SLOPE, LOSS_DERIVATIVES, LOSSES, check_name, exp_floor
+from .optim import STATE_KEYS
 from .types import Array, Params
 
 Order = Literal["C", "F"]
@@ -197,61 +202,161 @@ DERIVATIVES_INTO: dict[str, DerivativeInto] = {
 
 class Layer:
     """The arrays of layer l for a mini-batch of m examples, in the convention's canonical
-    layout: W[l] and b[l] (trained in place), the buffers Z[l], A[l] and dA[l], the kernels
-    g[l] and g[l]', the layer before (None for layer 1), the layer's input A_prev (the layer
-    before's A, or the mini-batch X for layer 1), dZ (the buffer dZ[l] lands in: Z[l], or dA[l] when g[l] is
-    linear and dZ is dA), and four products bound to these arrays and to the step size α/m
-    (:class:`nnconv.blas.Product`), in rowmajor's notation:
+    layout: W[l] and b[l], the buffers Z[l], A[l] and dA[l], the kernels g[l] and g[l]', the
+    layer before (None for layer 1), the layer's input A_prev (the layer before's ``out``, or
+    the mini-batch X for layer 1), dZ (the buffer dZ[l] lands in: Z[l], or dA[l] when g[l] is
+    linear and dZ is dA), ``out`` (what the next layer reads: A[l], or its dropped-out copy),
+    the dropout buffers (``mask`` and ``draw``, None without dropout), and four products bound
+    to these arrays (:class:`nnconv.blas.Product`), in rowmajor's notation:
 
     - ``forward``:     Z ← A_prev W + Z, Z holding the bias;
     - ``backward``:    dA[l-1] ← dZ Wᵀ (nothing for layer 1: no parameter needs dA[0]);
-    - ``update``:      W ← W − (α/m) A_prevᵀ dZ, which is W − α dW;
-    - ``update_bias``: b ← b − (α/m) 1ᵀ dZ, which is b − α db (1 a column of m ones).
+    - ``update``:      C_W ← a A_prevᵀ dZ + β_W C_W;
+    - ``update_bias``: C_b ← a 1ᵀ dZ + β_b C_b (1 a column of m ones),
 
-    Colmajor's are their transposes (Z̃ ← W̃ Ã_prev + Z̃, …), bound as rowmajor's calls on the
-    same bytes."""
+    where ``target`` = (C_W, C_b, a, β_W, β_b) comes from :meth:`Workspace.target`: W and b
+    themselves for gradient descent (a = −α/m: the update happens inside the product), or the
+    gradient buffers dW, db of the optimizers that keep a state (a = 1/m, β = 0).
 
-    __slots__ = ("W", "b", "Z", "A", "dA", "dZ", "activation", "g", "dg", "prev", "A_prev",
-                 "forward", "backward", "update", "update_bias")
+    Colmajor's products are their transposes (Z̃ ← W̃ Ã_prev + Z̃, …), bound as rowmajor's
+    calls on the same bytes."""
+
+    __slots__ = ("W", "b", "Z", "A", "dA", "dZ", "out", "mask", "draw", "activation", "g", "dg", "prev",
+                 "A_prev", "forward", "backward", "update", "update_bias")
     backward: Callable[[], None]
 
     def __init__(self, W: Array, b: Array, Z: Array, A: Array, dA: Array, activation: str,
-                 prev: Layer | None, X: Array, example_axis: int, learning_rate: float) -> None:
+                 prev: Layer | None, X: Array, example_axis: int, target: Target,
+                 dropout: tuple[Array, Array, Array] | None = None) -> None:
         self.W, self.b = W, b
         self.Z, self.A, self.dA = Z, A, dA
         self.dZ = dA if activation == "linear" else Z  # where DERIVATIVES_INTO[activation] leaves dZ
+        self.out: Array = A
+        self.mask: Array | None = None
+        self.draw: Array | None = None
+        if dropout is not None:
+            self.out, self.mask, self.draw = dropout
         self.activation = activation
         self.g, self.dg = ACTIVATIONS_INTO[activation], DERIVATIVES_INTO[activation]
         self.prev = prev
-        self.A_prev = A_prev = X if prev is None else prev.A
+        self.A_prev = A_prev = X if prev is None else prev.out
 
         def rowmajor(a: Array) -> Array:
             """The array as rowmajor holds it: the canonical bytes the products are bound to."""
             return a if example_axis == 0 else a.T
 
         dZ, m = self.dZ, Z.shape[example_axis]
-        step = learning_rate / m  # α/m
+        C_W, C_b, scale, beta_W, beta_b = target
         self.forward = Product(1.0, rowmajor(A_prev), rowmajor(W), 1.0, rowmajor(Z))
         self.backward = (no_product if prev is None
                          else Product(1.0, rowmajor(dZ), rowmajor(W).T, 0.0, rowmajor(prev.dA)))
-        self.update = Product(-step, rowmajor(A_prev).T, rowmajor(dZ), 1.0, rowmajor(W))
-        self.update_bias = Product(-step, np.ones((1, m), Z.dtype), rowmajor(dZ), 1.0, rowmajor(b))
+        self.update = Product(scale, rowmajor(A_prev).T, rowmajor(dZ), beta_W, rowmajor(C_W))
+        self.update_bias = Product(scale, np.ones((1, m), Z.dtype), rowmajor(dZ), beta_b, rowmajor(C_b))
+
+
+class Target(NamedTuple):
+    """Where a layer's gradient products write, and how: C_W ← scale A_prevᵀ dZ + beta_W C_W
+    and C_b ← scale 1ᵀ dZ + beta_b C_b (rowmajor's notation)."""
+
+    C_W: Array
+    C_b: Array
+    scale: float
+    beta_W: float
+    beta_b: float
 
 
 def no_product() -> None:
     """Layer 1's ``backward``: dA[0] is not computed, as no parameter needs it."""
 
 
+# Inverted dropout, in place: D = (U < keep_prob) with U uniform on [0, 1), then A ∘ D / keep_prob.
+
+def dropout(A: Array, mask: Array, keep_prob: float, out: Array) -> Array:
+    """``out`` = A ∘ D / keep_prob, D the mask (1.0 where kept, 0.0 where dropped) already in
+    ``mask``: the operations of ``A * mask / keep_prob`` with a boolean mask."""
+    np.multiply(A, mask, out=out)
+    return np.divide(out, keep_prob, out=out)
+
+
+def draw_mask(rng: np.random.Generator, draw: Array, keep_prob: float, mask: Array, example_axis: int) -> Array:
+    """``mask`` = (U < keep_prob) as 1.0 and 0.0, U uniform on [0, 1) drawn into the float64
+    buffer ``draw`` as ``rng.random((m, n_l))`` draws it, in rowmajor's orientation: colmajor's
+    U is rowmajor's, transposed, bit for bit. ``mask`` may be ``draw`` itself."""
+    rng.random(out=draw if example_axis == 0 else draw.T)
+    return np.less(draw, keep_prob, out=mask)
+
+
+# The optimizers that keep a state, in place on flat buffers: θ (every parameter), g (their
+# gradients, spent by the step), the state's buffers and a scratch buffer T of θ's size. Each
+# performs the operations of its namesake in nnconv.optim, in the same order: given the same
+# gradients it gives the same bits, without allocating.
+
+def momentum_into(theta: Array, g: Array, state: dict[str, Any], T: Array, learning_rate: float,
+                  beta: float = 0.9, form: str = "ema") -> None:
+    """v ← βv + (1 − β)g (``form="ema"``) or v ← βv + g (``"sum"``); θ ← θ − αv."""
+    v = state["v"]
+    v *= beta
+    if form == "ema":
+        g *= 1 - beta
+    v += g
+    theta -= np.multiply(v, learning_rate, out=T)
+
+
+def rmsprop_into(theta: Array, g: Array, state: dict[str, Any], T: Array, learning_rate: float,
+                 beta: float = 0.99, epsilon: float = 1e-8) -> None:
+    """s ← βs + (1 − β)g²; θ ← θ − αg / (√s + ε)."""
+    s = state["s"]
+    s *= beta
+    np.multiply(g, g, out=T)
+    T *= 1 - beta
+    s += T
+    g *= learning_rate
+    np.sqrt(s, out=T)
+    T += epsilon
+    theta -= np.divide(g, T, out=T)
+
+
+def adam_into(theta: Array, g: Array, state: dict[str, Any], T: Array, learning_rate: float,
+              beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8) -> None:
+    """t ← t + 1; v ← β₁v + (1 − β₁)g; s ← β₂s + (1 − β₂)g²;
+    θ ← θ − α v̂ / (√ŝ + ε) with v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ)."""
+    v, s = state["v"], state["s"]
+    state["t"] = t = state["t"] + 1
+    v *= beta1
+    v += np.multiply(g, 1 - beta1, out=T)
+    s *= beta2
+    np.multiply(g, g, out=T)
+    T *= 1 - beta2
+    s += T
+    np.divide(s, 1 - beta2**t, out=T)                   # ŝ
+    np.sqrt(T, out=T)
+    T += epsilon                                        # √ŝ + ε
+    np.divide(v, 1 - beta1**t, out=g)                   # v̂
+    g *= learning_rate
+    theta -= np.divide(g, T, out=T)
+
+
+STEPS_INTO: dict[str, Callable[..., None]] = {"momentum": momentum_into, "rmsprop": rmsprop_into, "adam": adam_into}
+"""The in-place step of each optimizer that keeps a state (gradient descent has none: its
+update happens inside the gradient products)."""
+
+
 class Workspace:
     """Everything ``fit`` trains in, allocated once per call.
 
-    The parameters are copied once, in the convention's canonical layout (C order for
-    rowmajor, Fortran order for colmajor: the same bytes), and trained in place by the
-    products of :class:`Layer`: the update W ← W − α dW (α the ``learning_rate``) happens
-    inside the product that computes α dW. Z[l], A[l] and dA[l] are sized for a full
-    mini-batch, and so is the buffer the mini-batches of X and Y are gathered into (when there
-    is more than one: one mini-batch is X and Y themselves); :meth:`layers` hands out views of
-    their first m examples for the last, smaller one.
+    The parameters are copied once into one flat buffer θ, weights first and then biases, each
+    in the convention's canonical layout (C order for rowmajor, Fortran order for colmajor: the
+    same bytes), and trained in place. With gradient descent the update
+    W ← W − α dW happens inside the products that compute α dW (:class:`Layer`), and the L2
+    term rides on the product's β: W ← (1 − αλ/m) W − (α/m) A_prevᵀ dZ. The optimizers that
+    keep a state (:data:`STEPS_INTO`) have the products write dW and db into a flat gradient
+    buffer of θ's size, and step on θ with a few in-place passes over the flat buffers: one
+    call per operation for the whole network, whatever its depth, and no allocation.
+
+    Z[l], A[l], dA[l] (and, with dropout, the mask and the dropped-out A[l] of each hidden
+    layer) are sized for a full mini-batch, and so is the buffer the mini-batches of X and Y
+    are gathered into (when there is more than one: one mini-batch is X and Y themselves);
+    :meth:`layers` hands out views of their first m examples for the last, smaller one.
     """
 
     def __init__(
@@ -264,6 +369,10 @@ class Workspace:
         batch_size: int,
         example_axis: int,
         learning_rate: float,
+        optimizer: str = "sgd",
+        l2: float = 0.0,
+        keep_prob: float = 1.0,
+        rng: np.random.Generator | None = None,
     ) -> None:
         self.dtype: np.dtype[Any] = X.dtype
         self.learning_rate = learning_rate
@@ -273,24 +382,61 @@ class Workspace:
         self.loss_derivative = LOSS_DERIVATIVES[loss]
         self.fused = (activations[-1], loss) in FUSED
         self.batch_size = batch_size
+        self.optimizer = check_name("optimizer", optimizer, {"sgd": None, **STEPS_INTO})
+        self.l2, self.keep_prob = l2, keep_prob
+        self.rng = np.random.default_rng() if rng is None else rng
         one_batch = batch_size >= X.shape[example_axis]
         self._X = X if one_batch else self._buffer(X)
         self._Y = Y if one_batch else self._buffer(Y)
-        self.params: Params = {k: np.array(params[k], self.dtype, order=self.order)
-                               for l in range(1, len(activations) + 1) for k in (f"W{l}", f"b{l}")}
-        self._full: list[Layer] = []
+        L = len(activations)
+        weights_first = [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1)]
+        sizes = [int(np.size(params[k])) for k in weights_first]
+        self.n_weights = sum(sizes[:L])
+        self.theta = np.empty(sum(sizes), self.dtype)   # θ: every parameter, weights first
+        self.params = self._views(self.theta, {k: np.shape(params[k]) for k in weights_first}, L)
+        for k, W in self.params.items():
+            np.copyto(W, params[k])
+        self.grads: Params = {}
+        self.state: dict[str, Any] = {}
+        if self.optimizer != "sgd":
+            self.gradient = np.zeros_like(self.theta)
+            self.scratch = np.empty_like(self.theta)
+            self.grads = {f"d{k}": W for k, W in self._views(self.gradient, {k: np.shape(params[k])
+                                                                             for k in weights_first}, L).items()}
+            self.state = {key: 0 if key == "t" else np.zeros_like(self.theta) for key in STATE_KEYS[self.optimizer]}
+        self._buffers: list[tuple[Array, ...]] = []  # per layer: Z, A, dA, and with dropout out, mask, draw
         for l, activation in enumerate(activations, start=1):
-            W, b = self.params[f"W{l}"], self.params[f"b{l}"]
-            n = W.shape[1 - example_axis]
-            shape = (batch_size, n) if example_axis == 0 else (n, batch_size)
-            Z = np.empty(shape, self.dtype, order=self.order)
-            A = Z if activation in IN_PLACE else np.empty(shape, self.dtype, order=self.order)
-            dA = np.empty(shape, self.dtype, order=self.order) if l < len(activations) else Z
-            prev = self._full[-1] if self._full else None
-            self._full.append(Layer(W, b, Z, A, dA, check_name("activation", activation, ACTIVATIONS_INTO),
-                                    prev, self._X, example_axis, learning_rate))
-        self._by_size: dict[int, list[Layer]] = {batch_size: self._full}
+            check_name("activation", activation, ACTIVATIONS_INTO)
+            n = self.params[f"W{l}"].shape[1 - example_axis]
+            Z = self._empty(n)
+            A = Z if activation in IN_PLACE else self._empty(n)
+            dA = self._empty(n) if l < L else Z
+            buffers: tuple[Array, ...] = (Z, A, dA)
+            if l < L and keep_prob < 1:
+                draw = self._empty(n, np.float64)
+                mask = draw if self.dtype == np.float64 else self._empty(n)
+                buffers += (self._empty(n), mask, draw)
+            self._buffers.append(buffers)
+        self._activations = list(activations)
+        self._by_size: dict[int, list[Layer]] = {}
         self._batches: dict[int, tuple[Array, Array]] = {}
+
+    def _views(self, flat: Array, shapes: dict[str, tuple[int, ...]], L: int) -> Params:
+        """The parameters' places in ``flat`` (packed in the order of ``shapes``), each holding
+        its bytes as rowmajor does, in the order W1, b1, …, WL, bL."""
+        views: Params = {}
+        offset = 0
+        for k, shape in shapes.items():
+            rowmajor_shape = shape if self.example_axis == 0 else shape[::-1]
+            view = flat[offset:offset + int(np.prod(shape))].reshape(rowmajor_shape)
+            views[k] = view if self.example_axis == 0 else view.T
+            offset += view.size
+        return {k: views[k] for l in range(1, L + 1) for k in (f"W{l}", f"b{l}")}
+
+    def _empty(self, n: int, dtype: npt.DTypeLike | None = None) -> Array:
+        """A buffer for n units of a full mini-batch, in the canonical layout."""
+        shape = (self.batch_size, n) if self.example_axis == 0 else (n, self.batch_size)
+        return np.empty(shape, self.dtype if dtype is None else dtype, order=self.order)
 
     def gather(self, X: Array, Y: Array, examples: npt.NDArray[np.intp]) -> tuple[Array, Array]:
         """The mini-batch of X and Y made of ``examples`` (indices, at most batch_size), copied
@@ -313,16 +459,58 @@ class Workspace:
         return np.empty(shape, a.dtype, order=self.order)
 
     def layers(self, m: int) -> list[Layer]:
-        """The layers, with Z, A, dA and the mini-batch cut to the first m ≤ batch_size examples."""
+        """The layers, with their buffers and the mini-batch cut to the first m ≤ batch_size
+        examples, and their products bound to them."""
         layers = self._by_size.get(m)
         if layers is None:
             layers = []
-            for f in self._full:
+            for l, (activation, buffers) in enumerate(zip(self._activations, self._buffers, strict=True), start=1):
+                Z, A, dA, *dropout = [self._head(a, m) for a in buffers]  # dropout: out, mask, draw
                 prev = layers[-1] if layers else None
-                layers.append(Layer(f.W, f.b, self._head(f.Z, m), self._head(f.A, m), self._head(f.dA, m),
-                                    f.activation, prev, self.batch(m)[0], self.example_axis, self.learning_rate))
+                layers.append(Layer(self.params[f"W{l}"], self.params[f"b{l}"], Z, A, dA, activation, prev,
+                                    self.batch(m)[0], self.example_axis, self.target(l, m),
+                                    (dropout[0], dropout[1], dropout[2]) if dropout else None))
             self._by_size[m] = layers
         return layers
+
+    def target(self, l: int, m: int) -> Target:
+        """Where layer l's gradient products write for a mini-batch of m examples: into W and b
+        for gradient descent, W ← (1 − αλ/m) W − (α/m) A_prevᵀ dZ and b ← b − (α/m) 1ᵀ dZ;
+        into the gradient buffers otherwise, dW ← (1/m) A_prevᵀ dZ and db ← (1/m) 1ᵀ dZ."""
+        alpha = self.learning_rate
+        if self.optimizer == "sgd":
+            return Target(self.params[f"W{l}"], self.params[f"b{l}"], -alpha / m, 1.0 - alpha * self.l2 / m, 1.0)
+        return Target(self.grads[f"dW{l}"], self.grads[f"db{l}"], 1.0 / m, 0.0, 0.0)
+
+    def dropout(self, layer: Layer, A: Array) -> Array:
+        """Inverted dropout on a hidden layer's A: D = (U < keep_prob), U drawn from fit's
+        generator as ``rng.random((m, n_l))`` in rowmajor's orientation, then
+        ``layer.out`` = A ∘ D / keep_prob, what the next layer reads."""
+        assert layer.mask is not None and layer.draw is not None
+        draw_mask(self.rng, layer.draw, self.keep_prob, layer.mask, self.example_axis)
+        return dropout(A, layer.mask, self.keep_prob, layer.out)
+
+    def dropout_backward(self, layer: Layer) -> Array:
+        """dA ← dA ∘ D / keep_prob, in place: the gradient reaches only the units kept."""
+        assert layer.mask is not None
+        return dropout(layer.dA, layer.mask, self.keep_prob, layer.dA)
+
+    def squared_weights(self) -> float:
+        """Σ_l ‖W[l]‖², the weights being the first entries of θ: one dot product."""
+        weights = self.theta[:self.n_weights]
+        return float(np.dot(weights, weights))
+
+    def optimizer_step(self, m: int) -> None:
+        """The step of an optimizer that keeps a state, once the backward pass has written dW
+        and db into the gradient buffer: first dW[l] += (λ/m) W[l] (L2, weights only), then
+        :data:`STEPS_INTO`'s update of θ. Nothing for gradient descent, already done."""
+        if self.optimizer == "sgd":
+            return
+        theta, g, T = self.theta, self.gradient, self.scratch
+        if self.l2:
+            w = slice(0, self.n_weights)
+            g[w] += np.multiply(theta[w], self.l2 / m, out=T[w])
+        STEPS_INTO[self.optimizer](theta, g, self.state, T, self.learning_rate)
 
     def _head(self, a: Array, m: int) -> Array:
         """The first m examples of a buffer: still one contiguous block of memory."""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple, Protocol, TypeAlias
+from typing import Any, Literal, NamedTuple, Protocol, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +15,9 @@ Array: TypeAlias = npt.NDArray[np.floating[Any]]
 Params: TypeAlias = dict[str, Array]
 """Parameters ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}`` or gradients
 ``{"dW1": ..., "db1": ..., "dA0": ..., ...}``."""
+
+Optimizer: TypeAlias = Literal["sgd", "momentum", "rmsprop", "adam"]
+"""The optimizers of :mod:`nnconv.optim` by name, the values ``fit``'s ``optimizer`` takes."""
 
 
 class LayerCache(NamedTuple):
@@ -178,4 +181,7 @@ class Convention(Protocol):
         batch_size: int | None = None,
         seed: int | None = None,
         progress: bool = False,
+        optimizer: str = "sgd",
+        l2: float = 0.0,
+        keep_prob: float = 1.0,
     ) -> tuple[Params, list[float]]: ...
