@@ -92,10 +92,6 @@ def transpose(obj: T) -> T:
         data = converted("nnconv.transpose", "the data", obj)
         check_transpose(data)
         return data.T if data.ndim == 2 else obj  # type: ignore[return-value]
-    if isinstance(obj, tuple) and rows_of_numbers(obj):
-        raise ValueError("nnconv.transpose: a tuple of rows of numbers may be a matrix or a container of "
-                         "1-D data; pass np.array(obj) to transpose it as a matrix, or list(obj) to "
-                         "keep each row as it is")
     if isinstance(obj, (list, tuple)):
         return rebuilt(obj, [transpose(v) for v in obj])
     return obj
@@ -104,8 +100,8 @@ def transpose(obj: T) -> T:
 def array_data(obj: object) -> bool:
     """True for array data other than an ndarray: what NumPy converts through the array
     protocol (a DataFrame, a tensor), and a list whose items are all lists of numbers (a
-    matrix written as nested lists, its rows lists or tuples). A list of arrays is a container;
-    a tuple of rows of numbers is refused by :func:`transpose` as ambiguous."""
+    matrix written as nested lists, its rows lists or tuples). A tuple, such as the arguments of
+    a call, and a list of arrays are containers."""
     if any(hasattr(obj, protocol) for protocol in ("__array__", "__array_interface__", "__array_struct__")):
         return True
     return isinstance(obj, list) and rows_of_numbers(obj)
