@@ -293,12 +293,6 @@ def _seed(where: str, seed: Any) -> None:
         raise ValueError(f"{where}: seed must be None or a non-negative integer; got {seed!r}")
 
 
-def _real(value: Any) -> bool:
-    """Whether ``value`` is a finite real number (not a bool)."""
-    return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-            and _finite_number(value))
-
-
 def _positive_number(where: str, name: str, value: Any) -> None:
     if (not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_))
             or not _finite_number(value) or value <= 0):

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ShapeError, _finite, _positive_number, _real, converted, public
+from .errors import ShapeError, _finite, _number, _positive_number, converted, public
 from .types import Array, Params
 
 State = dict[str, Any]
@@ -184,9 +184,7 @@ def _checked(optimizer: str, params: Any, grads: Any, state: Any, learning_rate:
 
 
 def _beta(where: str, name: str, value: Any) -> None:
-    if not _real(value) or not 0 <= value < 1:
-        raise ValueError(f"{where}: {name} must be a number in [0, 1) (the weight of the past in a "
-                         f"moving average); got {value!r}")
+    _number(where, name, value, lambda v: 0 <= v < 1, "[0, 1) (the weight of the past in a moving average)")
 
 
 def _float(a: Any, dtype: np.dtype[Any] | None = None) -> Array:
