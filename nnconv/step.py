@@ -391,10 +391,11 @@ class Workspace:
         self._Y = Y if one_batch else self._buffer(Y)
         L = len(activations)
         weights_first = [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1)]
-        sizes = [int(np.size(params[k])) for k in weights_first]
+        shapes = {k: np.shape(params[k]) for k in weights_first}
+        sizes = [int(np.prod(shape)) for shape in shapes.values()]
         self.n_weights = sum(sizes[:L])
         self.theta = np.empty(sum(sizes), self.dtype)   # θ: every parameter, weights first
-        self.params = self._views(self.theta, {k: np.shape(params[k]) for k in weights_first}, L)
+        self.params = self._views(self.theta, shapes, L)
         for k, W in self.params.items():
             np.copyto(W, params[k])
         self.grads: Params = {}
@@ -402,8 +403,7 @@ class Workspace:
         if self.optimizer != "sgd":
             self.gradient = np.zeros_like(self.theta)
             self.scratch = np.empty_like(self.theta)
-            self.grads = {f"d{k}": W for k, W in self._views(self.gradient, {k: np.shape(params[k])
-                                                                             for k in weights_first}, L).items()}
+            self.grads = {f"d{k}": W for k, W in self._views(self.gradient, shapes, L).items()}
             self.state = {key: 0 if key == "t" else np.zeros_like(self.theta) for key in STATE_KEYS[self.optimizer]}
         self._buffers: list[tuple[Array, ...]] = []  # per layer: Z, A, dA, and with dropout out, mask, draw
         for l, activation in enumerate(activations, start=1):
