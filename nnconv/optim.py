@@ -30,13 +30,12 @@ The two forms of momentum are the same trajectory when the sum form's learning r
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from .errors import ShapeError, _finite, _number, _positive_number, converted, public
+from .errors import ShapeError, _finite, _integer, _number, _positive_number, converted, public
 from .types import Array, Params
 
 State = dict[str, Any]
@@ -245,7 +244,7 @@ def _state(where: str, optimizer: str, state: Any, arrays: dict[str, Array]) -> 
     for entry in expected:
         if entry == "t":
             t = state["t"]
-            if not isinstance(t, numbers.Integral) or isinstance(t, (bool, np.bool_)) or t < 0:
+            if not _integer(t) or t < 0:
                 raise ValueError(f"{where}: state['t'] (the number of steps taken) must be an integer "
                                  f">= 0; got {t!r}")
             entries["t"] = int(t)
