@@ -104,13 +104,7 @@ def array_data(obj: object) -> bool:
     a call, and a list of arrays are containers."""
     if any(hasattr(obj, protocol) for protocol in ("__array__", "__array_interface__", "__array_struct__")):
         return True
-    return isinstance(obj, list) and rows_of_numbers(obj)
-
-
-def rows_of_numbers(obj: list[Any] | tuple[Any, ...]) -> bool:
-    """True when ``obj`` has items and each is a list or a plain tuple of numbers: a matrix
-    written as nested sequences."""
-    return len(obj) > 0 and all(
+    return isinstance(obj, list) and len(obj) > 0 and all(
         isinstance(row, (list, tuple)) and not hasattr(row, "_fields")
         and all(isinstance(x, numbers.Number) for x in row) for row in obj)
 
