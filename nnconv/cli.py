@@ -6,22 +6,14 @@ import argparse
 import math
 import sys
 from collections.abc import Sequence
-from typing import TypeVar
 
 import numpy as np
 
 from . import datasets
 from .aliases import convention
 from .io import check_target, save
-from .layout import transpose
+from .layout import same, transpose
 from .types import Params
-
-T = TypeVar("T")
-
-
-def same(obj: T) -> T:
-    """The identity: rowmajor data as it is."""
-    return obj
 
 
 def bitwise_transposes(row: Params, col: Params) -> bool:

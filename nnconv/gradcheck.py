@@ -8,13 +8,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import check_gradient_check, check_l2, public
-from .layout import transpose
-from .types import Array, Convention, Params
-
-
-def same(a: Array) -> Array:
-    """The identity: rowmajor's parameters in rowmajor order."""
-    return a
+from .layout import same, transpose
+from .types import Convention, Params
 
 
 @public

@@ -67,6 +67,12 @@ def matmul(A: Array, B: Array) -> Array:
 # --8<-- [end:matmul]
 
 
+def same(obj: T) -> T:
+    """The identity: what rowmajor holds, as rowmajor holds it (``transpose``'s counterpart when
+    code picks one of the two by convention)."""
+    return obj
+
+
 def transpose(obj: T) -> T:
     """The involution between the conventions: what one convention holds, as the other holds it.
 
