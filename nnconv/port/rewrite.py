@@ -1574,14 +1574,14 @@ def functions_by_line(wrapper: cst.MetadataWrapper) -> list[tuple[str, int, int]
     return found
 
 
-def translate_source(source: str, hints: Mapping[str, Iterable[str]], evidence: Evidence | None = None) -> str:
-    """The source rewritten for the other convention (see the module docstring), with the kinds
-    established by ``hints`` (``{"vectors": [...], ...}``) and ``evidence``.
+def translate_source(module: cst.Module, hints: Mapping[str, Iterable[str]], evidence: Evidence | None = None) -> str:
+    """The source (as :func:`parse` returns it) rewritten for the other convention (see the
+    module docstring), with the kinds established by ``hints`` (``{"vectors": [...], ...}``)
+    and ``evidence``.
 
     A function or method the rules refuse becomes a stub that raises NotImplementedError
     saying why, and the rest is translated; when every function is refused, or the refusal is
     outside any function, the TranslationError is raised."""
-    module = parse(source)
     defined, classes, methods, qualified = defined_names(module)
     try:
         kinds = Kinds(Hints.parse(hints, qualified), evidence)
