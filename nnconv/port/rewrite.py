@@ -1531,24 +1531,25 @@ def parse(source: str) -> cst.Module:
 REFUSED = "nnconv: not translated"
 
 
+def raising(error: TranslationError, comment: str) -> cst.SimpleStatementLine:
+    """``raise NotImplementedError("nnconv: not translated: ...")`` saying why, below the
+    ``# nnconv:`` line ``comment``."""
+    message = f"{REFUSED}: {error}"
+    return cst.SimpleStatementLine(
+        [cst.Raise(cst.Call(cst.Name("NotImplementedError"), [cst.Arg(cst.SimpleString(repr(message)))]))],
+        leading_lines=[cst.EmptyLine(comment=cst.Comment(f"{NOTE} {comment}"))])
+
+
 def refused_stub(node: cst.FunctionDef, error: TranslationError) -> cst.FunctionDef:
     """A function the rules could not translate: its body raises, saying why."""
-    message = f"{REFUSED}: {error}"
-    statement = cst.SimpleStatementLine(
-        [cst.Raise(cst.Call(cst.Name("NotImplementedError"), [cst.Arg(cst.SimpleString(repr(message)))]))],
-        leading_lines=[cst.EmptyLine(comment=cst.Comment(f"{NOTE} not translated, line {error.line}: the original "
-                                                         "is in the source you translated"))])
+    statement = raising(error, f"not translated, line {error.line}: the original is in the source you translated")
     return node.with_changes(body=cst.IndentedBlock([statement]))
 
 
 def unreached_stub(error: TranslationError, elif_: bool) -> cst.SimpleStatementLine | cst.Else:
     """A statement the examples never reach and the rules cannot translate without its kinds:
     it raises, saying why (an ``elif`` becomes an ``else`` that raises)."""
-    message = f"{REFUSED}: {error}"
-    statement = cst.SimpleStatementLine(
-        [cst.Raise(cst.Call(cst.Name("NotImplementedError"), [cst.Arg(cst.SimpleString(repr(message)))]))],
-        leading_lines=[cst.EmptyLine(comment=cst.Comment(f"{NOTE} not translated: the examples never reach "
-                                                         f"line {error.line}"))])
+    statement = raising(error, f"not translated: the examples never reach line {error.line}")
     return cst.Else(body=cst.IndentedBlock([statement])) if elif_ else statement
 
 
