@@ -181,7 +181,6 @@ class Translator(cst.CSTTransformer):
         self.env: list[dict[str, str]] = [{}]
         self.class_env: list[dict[str, str]] = []
         self.scope: list[tuple[str, bool]] = []
-        self.params: list[set[str]] = [set()]
         self.imported: set[str] = set()
         self.expr_kinds: dict[int, tuple[cst.CSTNode, str]] = {}
         self.notes: list[list[str]] = []
@@ -408,13 +407,11 @@ class Translator(cst.CSTTransformer):
             if isinstance(star, cst.Param):
                 scope[star.name.value] = C
         self.env.append(scope)
-        self.params.append(set(scope) - usage.assigned)
         return self.function not in self.refused
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         refusal = self.refused.get(self.function)
         self.env.pop()
-        self.params.pop()
         self.scope.pop()
         return updated_node if refusal is None else refused_stub(updated_node, refusal)
 
