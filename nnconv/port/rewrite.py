@@ -542,8 +542,9 @@ class Translator(cst.CSTTransformer):
                 for e, k in zip(target.elements[offset:], kinds, strict=False):
                     self.bind_target(e.value, S if k == V else U)
             return
-        self.refuse_rows(iterable, self.iterated_kind(iterable), "for")
-        self.bind_target(target, S if self.iterated_kind(iterable) == V else U)
+        kind = self.iterated_kind(iterable)
+        self.refuse_rows(iterable, kind, "for")
+        self.bind_target(target, S if kind == V else U)
 
     def refuse_rows(self, node: cst.BaseExpression, kind: str, how: str) -> None:
         what = {"for": "a loop", "zip": "a loop through zip()", "enumerate": "a loop through enumerate()"}[how]
