@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from .errors import HintError, TranslationError
+from .errors import HintError, TranslationError, shortened
 from .kinds import (
     ARRAYS,
     CONTAINER_METHODS,
@@ -199,7 +199,7 @@ class Translator(cst.CSTTransformer):
         construct = cst.Module([]).code_for_node(node).strip() if node is not None else ""
         construct = construct.splitlines()[0] if construct else ""
         if construct and construct not in reason:
-            reason = f"{reason} (in {construct if len(construct) <= 80 else construct[:77] + '...'})"
+            reason = f"{reason} (in {shortened(construct)})"
         return TranslationError(line, construct, reason)
 
     def line_of(self, node: cst.CSTNode) -> int:
