@@ -1226,6 +1226,11 @@ class Translator(cst.CSTTransformer):
             return self.mark(call, V)
         if count > 2:
             raise self.error(f"a {count}-D random draw")
+        return self.transposed_draw(call)
+
+    def transposed_draw(self, call: cst.Call) -> cst.BaseExpression:
+        """``call.T``, marked as the same draw transposed (so that the original's ``.T`` of a
+        draw becomes the bare draw)."""
         self.note(RANDOM_NOTE)
         node = cst.Attribute(value=call, attr=cst.Name("T"))
         self.added_T.add(id(node))
@@ -1405,11 +1410,8 @@ class Translator(cst.CSTTransformer):
         """``np.random.uniform(size=X.shape)``: the same draw, transposed:
         ``uniform(size=X.shape[::-1]).T``."""
         reversed_shape = reversed_of(size.value)
-        self.note(RANDOM_NOTE)
         args = [a.with_changes(value=reversed_shape) if a is size else a for a in call.args]
-        node = cst.Attribute(value=call.with_changes(args=args), attr=cst.Name("T"))
-        self.added_T.add(id(node))
-        return self.mark(node, M)
+        return self.transposed_draw(call.with_changes(args=args))
 
     def starred_draw(self, call: cst.Call, name: str) -> cst.BaseExpression:
         """``np.random.rand(*X.shape)``: the same draw, transposed: ``rand(*X.shape[::-1]).T``."""
@@ -1420,12 +1422,7 @@ class Translator(cst.CSTTransformer):
         if kind != SH:
             raise self.unknown(arg.value, f"{name}(*…) draws as many dimensions as the shape has") if kind == USH \
                 else self.error(f"{name} with starred dimensions other than a 2-D array's shape; write them out")
-        reversed_shape = reversed_of(arg.value)
-        self.note(RANDOM_NOTE)
-        node = cst.Attribute(value=call.with_changes(args=[arg.with_changes(value=reversed_shape)]),
-                             attr=cst.Name("T"))
-        self.added_T.add(id(node))
-        return self.mark(node, M)
+        return self.transposed_draw(call.with_changes(args=[arg.with_changes(value=reversed_of(arg.value))]))
 
 
 def path_of(node: cst.BaseExpression) -> str | None:
