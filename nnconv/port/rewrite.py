@@ -1286,12 +1286,7 @@ class Translator(cst.CSTTransformer):
             raise self.error(f"{name} of something not known to be an array")
         if order_at is None:
             self.note(RESHAPE_NOTE)
-            order = cst.Arg(value=cst.SimpleString('"F"'), keyword=cst.Name("order"),
-                            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                  whitespace_after=cst.SimpleWhitespace("")))
-            if args:
-                args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            args.append(order)
+            args = with_keyword(args, "order", cst.SimpleString('"F"'))
         else:
             value = args[order_at].value
             text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
@@ -1325,12 +1320,7 @@ class Translator(cst.CSTTransformer):
             if name == "concatenate":
                 axis = self.keyword(call, "axis") or (args[1] if len(args) > 1 else None)
                 if axis is None:
-                    new = [*call.args[:-1], call.args[-1].with_changes(
-                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                        cst.Arg(cst.Integer("1"), keyword=cst.Name("axis"),
-                                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                      whitespace_after=cst.SimpleWhitespace("")))]
-                    return self.mark(call.with_changes(args=new), M)
+                    return self.mark(call.with_changes(args=with_keyword(call.args, "axis", cst.Integer("1"))), M)
                 if isinstance(axis.value, cst.Name) and axis.value.value == "None":
                     raise self.error("np.concatenate with axis=None flattens in memory order")
                 new = [a.with_changes(value=self.map_axis(a.value)) if a is axis else a for a in call.args]
@@ -1399,12 +1389,7 @@ class Translator(cst.CSTTransformer):
                                          "only for a 1-D or a 2-D array")
         if has_axis:
             return self.reduction(call, name, kind, axis_position)
-        if args:
-            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        args.append(cst.Arg(cst.Integer("0"), keyword=cst.Name("axis"),
-                            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                  whitespace_after=cst.SimpleWhitespace(""))))
-        return self.mark(call.with_changes(args=args), M)
+        return self.mark(call.with_changes(args=with_keyword(args, "axis", cst.Integer("0"))), M)
 
     def sized_draw(self, call: cst.Call, size: cst.Arg) -> cst.BaseExpression:
         """``np.random.uniform(size=X.shape)``: the same draw, transposed:
@@ -1423,6 +1408,15 @@ class Translator(cst.CSTTransformer):
             raise self.unknown(arg.value, f"{name}(*…) draws as many dimensions as the shape has") if kind == USH \
                 else self.error(f"{name} with starred dimensions other than a 2-D array's shape; write them out")
         return self.transposed_draw(call.with_changes(args=[arg.with_changes(value=reversed_of(arg.value))]))
+
+
+def with_keyword(args: Sequence[cst.Arg], name: str, value: cst.BaseExpression) -> list[cst.Arg]:
+    """``args`` and then ``name=value`` (``X.reshape(n, -1)`` → ``X.reshape(n, -1, order="F")``)."""
+    args = list(args)
+    if args:
+        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+    return [*args, cst.Arg(value, keyword=cst.Name(name), equal=equal)]
 
 
 def path_of(node: cst.BaseExpression) -> str | None:
