@@ -841,10 +841,8 @@ class Translator(cst.CSTTransformer):
                 if "slice" in classes:
                     raise self.error("a 2-D index array beside a slice")
                 return self.mark(node.with_changes(slice=self.swapped(elements)), M)
-            ints = classes.count("int") + (1 if classes.count(V) == 2 else 0)
-            result = {2: S, 1: V, 0: M}[min(ints, 2)]
-            if classes.count(V) == 2:
-                result = V
+            # two numbers pick an element; one number, or two index arrays paired, give a 1-D array
+            result = V if classes.count(V) == 2 else {2: S, 1: V, 0: M}[classes.count("int")]
             return self.mark(node.with_changes(slice=self.swapped(elements)), result)
         raise self.error("more than two indices: a 3-D array has no transpose here")
 
