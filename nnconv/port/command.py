@@ -104,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
 def translate_file(args: argparse.Namespace) -> int:
     from . import check, translate, verify
     from .check import parse_shapes
+    from .rewrite import REFUSED
 
     if args.checks is not None and args.file == "-":
         raise ValueError("--run needs a FILE: the checks import it by its name")
@@ -124,7 +125,7 @@ def translate_file(args: argparse.Namespace) -> int:
             print(f"  {name:<{width}}  {verdict}", file=sys.stderr)
         failed = any(v.status in ("wrong", "failed") for v in verdicts.values())
         return 1 if args.check and failed else 0
-    for reason in re.findall(r"raise NotImplementedError\(['\"]nnconv: not translated: (.*)['\"]\)", translated):
+    for reason in re.findall(rf"raise NotImplementedError\(['\"]{re.escape(REFUSED)}: (.*)['\"]\)", translated):
         print(f"nnconv translate: not translated: {reason}", file=sys.stderr)
     if not args.check:
         return 0
