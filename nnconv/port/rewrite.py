@@ -947,11 +947,12 @@ class Translator(cst.CSTTransformer):
         if name in BUILTIN_SCALARS:
             return self.mark(call, S)
         if name in ("list", "dict", "tuple", "sorted", "set"):
-            if name in ("list", "tuple", "sorted") and args and self.kind(args[0].value) in (M, U):
+            listed = self.kind(args[0].value) if name in ("list", "tuple", "sorted") and args else None
+            if listed == U:
                 raise self.unknown(args[0].value, f"{name}() of {path_of(args[0].value) or 'a value'} lists the "
-                                                  "rows of a 2-D array (or the items of a container?)") \
-                    if self.kind(args[0].value) == U else self.error(f"{name}() of a 2-D array lists its rows, "
-                                                                     "which the transpose makes columns")
+                                                  "rows of a 2-D array (or the items of a container?)")
+            if listed == M:
+                raise self.error(f"{name}() of a 2-D array lists its rows, which the transpose makes columns")
             return self.mark(call, C)
         if name in BUILTIN_OTHER:
             return self.mark(call, O)
