@@ -681,7 +681,7 @@ class Translator(cst.CSTTransformer):
             if before in (SH, USH) and is_pair(operand):
                 assert isinstance(operand, (cst.Tuple, cst.List))
                 comparisons[i] = c.with_changes(comparator=swap_elements(operand))
-            elif kinds[i + 1] in (SH, USH) and is_pair(left if i == 0 else comparisons[i - 1].comparator) and i == 0:
+            elif i == 0 and kinds[1] in (SH, USH) and is_pair(left):
                 assert isinstance(left, (cst.Tuple, cst.List))
                 left = swap_elements(left)
             elif SH in (before, kinds[i + 1]) and C in (before, kinds[i + 1]):
