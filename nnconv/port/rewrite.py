@@ -245,10 +245,8 @@ class Translator(cst.CSTTransformer):
         for child in node.children:
             if isinstance(child, cst.BaseExpression) and not isinstance(child, cst.Call):
                 parts += [p for p in self.unknown_parts(child) if p not in parts]
-            elif isinstance(child, (cst.Arg, cst.SubscriptElement, cst.Index)):
-                parts += [p for p in self.unknown_parts(child.value if not isinstance(child, cst.SubscriptElement)
-                                                        else child.slice) if p not in parts] \
-                    if isinstance(child, cst.Arg) else []
+            elif isinstance(child, cst.Arg):
+                parts += [p for p in self.unknown_parts(child.value) if p not in parts]
         return parts
 
     def established(self, path: str, line: int, *, parameter: bool = False) -> str | None:
