@@ -188,7 +188,6 @@ class Translator(cst.CSTTransformer):
         self.added_T: set[int] = set()
         self.target_depth = 0
         self.origin: cst.CSTNode | None = None
-        self.origin_call: cst.Call = cst.Call(cst.Name("f"))
 
     # ----------------------------------------------------------------------------- bookkeeping
     def error(self, reason: str, node: cst.CSTNode | None = None) -> TranslationError:
@@ -884,8 +883,7 @@ class Translator(cst.CSTTransformer):
         if path is not None and (path.startswith("np.") or path == "np"):
             return self.numpy_call(updated_node, path)
         if isinstance(func, cst.Name):
-            self.origin_call = original_node
-            return self.builtin_call(updated_node, func.value)
+            return self.builtin_call(updated_node, func.value, original_node)
         if isinstance(func, cst.Attribute):
             receiver = self.kind(func.value)
             method = func.attr.value
@@ -926,9 +924,10 @@ class Translator(cst.CSTTransformer):
     def keyword(self, call: cst.Call, name: str) -> cst.Arg | None:
         return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
 
-    def builtin_call(self, call: cst.Call, name: str) -> cst.BaseExpression:
+    def builtin_call(self, call: cst.Call, name: str, original: cst.Call) -> cst.BaseExpression:
         """``len(X)`` → ``X.shape[1]``; builtins of known results; a call of a function or a
-        class of this source; anything else is foreign."""
+        class of this source (its result's kind read at the line of ``original``, the call as
+        in the source); anything else is foreign."""
         args = self.positional(call)
         if name == "len" and len(args) == 1:
             kind = self.kind(args[0].value)
@@ -959,7 +958,7 @@ class Translator(cst.CSTTransformer):
         if name not in self.defined and self.kind(call.func) != F:
             self.refuse_foreign(call, name)
             return self.mark(call, U)
-        return self.mark(call, self.result_kind(self.origin_call, name))
+        return self.mark(call, self.result_kind(original, name))
 
     def pair_in_examples(self, node: cst.BaseExpression) -> bool:
         """True when the examples gave ``node`` (a name holding a tuple) exactly two items."""
