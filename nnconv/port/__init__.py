@@ -85,7 +85,7 @@ def translate(source: str, *, to: str, scalars: Iterable[str] = (), vectors: Ite
     from .kinds import record
     from .rewrite import parse, translate_source
 
-    parse(source)
+    tree = parse(source)
     evidence = None
     if examples is not None:
         if not module:
@@ -94,7 +94,7 @@ def translate(source: str, *, to: str, scalars: Iterable[str] = (), vectors: Ite
         evidence = record(source, examples, module)
     hints = {"scalars": list(scalars), "vectors": list(vectors), "matrices": list(matrices),
              "containers": list(containers)}
-    return translate_source(source, hints, evidence)
+    return translate_source(tree, hints, evidence)
 
 
 def verify(source: str, translated: str, *, to: str, examples: str, module: str) -> dict[str, Verdict]:

@@ -24,7 +24,6 @@ from ..layout import transpose
 
 MAX_ELEMENTS = 10_000_000
 """The largest input ``--shapes`` may ask for: example inputs are small."""
-STATUSES = ("exact", "close", "wrong", "failed", "refused", "not exercised")
 ORIGINAL_RAISED = "the original raised"
 
 

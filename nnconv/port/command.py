@@ -104,19 +104,19 @@ def run(args: argparse.Namespace) -> int:
 def translate_file(args: argparse.Namespace) -> int:
     from . import check, translate, verify
     from .check import parse_shapes
+    from .rewrite import REFUSED
 
     if args.checks is not None and args.file == "-":
         raise ValueError("--run needs a FILE: the checks import it by its name")
     source = sys.stdin.read() if args.file == "-" else read_source(args.file)
     hints = {"scalars": names(args.scalars), "vectors": names(args.vectors), "matrices": names(args.matrices),
              "containers": names(args.containers)}
-    if args.checks is not None:
-        module = Path(args.file).stem
-        examples = read_source(args.checks)
-        translated = translate(source, to=args.to, examples=examples, module=module, scalars=hints["scalars"],
-                               vectors=hints["vectors"], matrices=hints["matrices"],
-                               containers=hints["containers"])
-        print(translated, end="")
+    module = Path(args.file).stem
+    examples = read_source(args.checks) if args.checks is not None else None
+    translated = translate(source, to=args.to, examples=examples, module=module, scalars=hints["scalars"],
+                           vectors=hints["vectors"], matrices=hints["matrices"], containers=hints["containers"])
+    print(translated, end="")
+    if examples is not None:
         verdicts = verify(source, translated, to=args.to, examples=examples, module=module)
         width = max((len(name) for name in verdicts), default=0)
         print(f"nnconv translate: each call {Path(args.checks).name} makes, made again on the translation",
@@ -125,10 +125,7 @@ def translate_file(args: argparse.Namespace) -> int:
             print(f"  {name:<{width}}  {verdict}", file=sys.stderr)
         failed = any(v.status in ("wrong", "failed") for v in verdicts.values())
         return 1 if args.check and failed else 0
-    translated = translate(source, to=args.to, scalars=hints["scalars"], vectors=hints["vectors"],
-                           matrices=hints["matrices"], containers=hints["containers"])
-    print(translated, end="")
-    for reason in re.findall(r"raise NotImplementedError\(['\"]nnconv: not translated: (.*)['\"]\)", translated):
+    for reason in re.findall(rf"raise NotImplementedError\(['\"]{re.escape(REFUSED)}: (.*)['\"]\)", translated):
         print(f"nnconv translate: not translated: {reason}", file=sys.stderr)
     if not args.check:
         return 0

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def shortened(construct: str) -> str:
+    """``construct`` cut to 80 characters, ending in ``...`` when it was longer."""
+    return construct if len(construct) <= 80 else construct[:77] + "..."
+
+
 class TranslationError(ValueError):
     """A construct the translation rules do not cover, named with its line number.
 
@@ -18,8 +23,7 @@ class TranslationError(ValueError):
 
     def __init__(self, line: int, construct: str, reason: str) -> None:
         self.line, self.construct, self.reason = line, construct, reason
-        shown = construct if len(construct) <= 80 else construct[:77] + "..."
-        super().__init__(f"line {line}: {shown!r}: {reason}")
+        super().__init__(f"line {line}: {shortened(construct)!r}: {reason}")
 
 
 class ExamplesError(ValueError):

@@ -249,10 +249,7 @@ def replay(call: Call, func: Callable[..., Any], original: types.ModuleType, tar
     if call.error is not None:
         return Verdict("wrong", f"returned where the original raised {type(call.error).__name__}: {call.error}")
     status, where = compare(plain(expected_result), plain(result))
-    if status == "exact" and expected_after is not None:
-        status, where = worst([(status, where), compare(plain(expected_after), plain((list(args), kwargs)),
-                                                         "inputs afterwards")])
-    elif expected_after is not None:
+    if expected_after is not None:
         status, where = worst([(status, where), compare(plain(expected_after), plain((list(args), kwargs)),
                                                          "inputs afterwards")])
     return Verdict(status, where)

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from .errors import HintError, TranslationError
+from .errors import HintError, TranslationError, shortened
 from .kinds import (
     ARRAYS,
     CONTAINER_METHODS,
@@ -181,7 +181,6 @@ class Translator(cst.CSTTransformer):
         self.env: list[dict[str, str]] = [{}]
         self.class_env: list[dict[str, str]] = []
         self.scope: list[tuple[str, bool]] = []
-        self.params: list[set[str]] = [set()]
         self.imported: set[str] = set()
         self.expr_kinds: dict[int, tuple[cst.CSTNode, str]] = {}
         self.notes: list[list[str]] = []
@@ -189,7 +188,6 @@ class Translator(cst.CSTTransformer):
         self.added_T: set[int] = set()
         self.target_depth = 0
         self.origin: cst.CSTNode | None = None
-        self.origin_call: cst.Call = cst.Call(cst.Name("f"))
 
     # ----------------------------------------------------------------------------- bookkeeping
     def error(self, reason: str, node: cst.CSTNode | None = None) -> TranslationError:
@@ -200,7 +198,7 @@ class Translator(cst.CSTTransformer):
         construct = cst.Module([]).code_for_node(node).strip() if node is not None else ""
         construct = construct.splitlines()[0] if construct else ""
         if construct and construct not in reason:
-            reason = f"{reason} (in {construct if len(construct) <= 80 else construct[:77] + '...'})"
+            reason = f"{reason} (in {shortened(construct)})"
         return TranslationError(line, construct, reason)
 
     def line_of(self, node: cst.CSTNode) -> int:
@@ -246,10 +244,8 @@ class Translator(cst.CSTTransformer):
         for child in node.children:
             if isinstance(child, cst.BaseExpression) and not isinstance(child, cst.Call):
                 parts += [p for p in self.unknown_parts(child) if p not in parts]
-            elif isinstance(child, (cst.Arg, cst.SubscriptElement, cst.Index)):
-                parts += [p for p in self.unknown_parts(child.value if not isinstance(child, cst.SubscriptElement)
-                                                        else child.slice) if p not in parts] \
-                    if isinstance(child, cst.Arg) else []
+            elif isinstance(child, cst.Arg):
+                parts += [p for p in self.unknown_parts(child.value) if p not in parts]
         return parts
 
     def established(self, path: str, line: int, *, parameter: bool = False) -> str | None:
@@ -408,13 +404,11 @@ class Translator(cst.CSTTransformer):
             if isinstance(star, cst.Param):
                 scope[star.name.value] = C
         self.env.append(scope)
-        self.params.append(set(scope) - usage.assigned)
         return self.function not in self.refused
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         refusal = self.refused.get(self.function)
         self.env.pop()
-        self.params.pop()
         self.scope.pop()
         return updated_node if refusal is None else refused_stub(updated_node, refusal)
 
@@ -545,8 +539,9 @@ class Translator(cst.CSTTransformer):
                 for e, k in zip(target.elements[offset:], kinds, strict=False):
                     self.bind_target(e.value, S if k == V else U)
             return
-        self.refuse_rows(iterable, self.iterated_kind(iterable), "for")
-        self.bind_target(target, S if self.iterated_kind(iterable) == V else U)
+        kind = self.iterated_kind(iterable)
+        self.refuse_rows(iterable, kind, "for")
+        self.bind_target(target, S if kind == V else U)
 
     def refuse_rows(self, node: cst.BaseExpression, kind: str, how: str) -> None:
         what = {"for": "a loop", "zip": "a loop through zip()", "enumerate": "a loop through enumerate()"}[how]
@@ -683,7 +678,7 @@ class Translator(cst.CSTTransformer):
             if before in (SH, USH) and is_pair(operand):
                 assert isinstance(operand, (cst.Tuple, cst.List))
                 comparisons[i] = c.with_changes(comparator=swap_elements(operand))
-            elif kinds[i + 1] in (SH, USH) and is_pair(left if i == 0 else comparisons[i - 1].comparator) and i == 0:
+            elif i == 0 and kinds[1] in (SH, USH) and is_pair(left):
                 assert isinstance(left, (cst.Tuple, cst.List))
                 left = swap_elements(left)
             elif SH in (before, kinds[i + 1]) and C in (before, kinds[i + 1]):
@@ -843,10 +838,8 @@ class Translator(cst.CSTTransformer):
                 if "slice" in classes:
                     raise self.error("a 2-D index array beside a slice")
                 return self.mark(node.with_changes(slice=self.swapped(elements)), M)
-            ints = classes.count("int") + (1 if classes.count(V) == 2 else 0)
-            result = {2: S, 1: V, 0: M}[min(ints, 2)]
-            if classes.count(V) == 2:
-                result = V
+            # two numbers pick an element; one number, or two index arrays paired, give a 1-D array
+            result = V if classes.count(V) == 2 else {2: S, 1: V, 0: M}[classes.count("int")]
             return self.mark(node.with_changes(slice=self.swapped(elements)), result)
         raise self.error("more than two indices: a 3-D array has no transpose here")
 
@@ -890,8 +883,7 @@ class Translator(cst.CSTTransformer):
         if path is not None and (path.startswith("np.") or path == "np"):
             return self.numpy_call(updated_node, path)
         if isinstance(func, cst.Name):
-            self.origin_call = original_node
-            return self.builtin_call(updated_node, func.value)
+            return self.builtin_call(updated_node, func.value, original_node)
         if isinstance(func, cst.Attribute):
             receiver = self.kind(func.value)
             method = func.attr.value
@@ -932,9 +924,10 @@ class Translator(cst.CSTTransformer):
     def keyword(self, call: cst.Call, name: str) -> cst.Arg | None:
         return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
 
-    def builtin_call(self, call: cst.Call, name: str) -> cst.BaseExpression:
+    def builtin_call(self, call: cst.Call, name: str, original: cst.Call) -> cst.BaseExpression:
         """``len(X)`` → ``X.shape[1]``; builtins of known results; a call of a function or a
-        class of this source; anything else is foreign."""
+        class of this source (its result's kind read at the line of ``original``, the call as
+        in the source); anything else is foreign."""
         args = self.positional(call)
         if name == "len" and len(args) == 1:
             kind = self.kind(args[0].value)
@@ -951,11 +944,12 @@ class Translator(cst.CSTTransformer):
         if name in BUILTIN_SCALARS:
             return self.mark(call, S)
         if name in ("list", "dict", "tuple", "sorted", "set"):
-            if name in ("list", "tuple", "sorted") and args and self.kind(args[0].value) in (M, U):
+            listed = self.kind(args[0].value) if name in ("list", "tuple", "sorted") and args else None
+            if listed == U:
                 raise self.unknown(args[0].value, f"{name}() of {path_of(args[0].value) or 'a value'} lists the "
-                                                  "rows of a 2-D array (or the items of a container?)") \
-                    if self.kind(args[0].value) == U else self.error(f"{name}() of a 2-D array lists its rows, "
-                                                                     "which the transpose makes columns")
+                                                  "rows of a 2-D array (or the items of a container?)")
+            if listed == M:
+                raise self.error(f"{name}() of a 2-D array lists its rows, which the transpose makes columns")
             return self.mark(call, C)
         if name in BUILTIN_OTHER:
             return self.mark(call, O)
@@ -964,7 +958,7 @@ class Translator(cst.CSTTransformer):
         if name not in self.defined and self.kind(call.func) != F:
             self.refuse_foreign(call, name)
             return self.mark(call, U)
-        return self.mark(call, self.result_kind(self.origin_call, name))
+        return self.mark(call, self.result_kind(original, name))
 
     def pair_in_examples(self, node: cst.BaseExpression) -> bool:
         """True when the examples gave ``node`` (a name holding a tuple) exactly two items."""
@@ -1228,6 +1222,11 @@ class Translator(cst.CSTTransformer):
             return self.mark(call, V)
         if count > 2:
             raise self.error(f"a {count}-D random draw")
+        return self.transposed_draw(call)
+
+    def transposed_draw(self, call: cst.Call) -> cst.BaseExpression:
+        """``call.T``, marked as the same draw transposed (so that the original's ``.T`` of a
+        draw becomes the bare draw)."""
         self.note(RANDOM_NOTE)
         node = cst.Attribute(value=call, attr=cst.Name("T"))
         self.added_T.add(id(node))
@@ -1283,12 +1282,7 @@ class Translator(cst.CSTTransformer):
             raise self.error(f"{name} of something not known to be an array")
         if order_at is None:
             self.note(RESHAPE_NOTE)
-            order = cst.Arg(value=cst.SimpleString('"F"'), keyword=cst.Name("order"),
-                            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                  whitespace_after=cst.SimpleWhitespace("")))
-            if args:
-                args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            args.append(order)
+            args = with_keyword(args, "order", cst.SimpleString('"F"'))
         else:
             value = args[order_at].value
             text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
@@ -1322,12 +1316,7 @@ class Translator(cst.CSTTransformer):
             if name == "concatenate":
                 axis = self.keyword(call, "axis") or (args[1] if len(args) > 1 else None)
                 if axis is None:
-                    new = [*call.args[:-1], call.args[-1].with_changes(
-                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                        cst.Arg(cst.Integer("1"), keyword=cst.Name("axis"),
-                                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                      whitespace_after=cst.SimpleWhitespace("")))]
-                    return self.mark(call.with_changes(args=new), M)
+                    return self.mark(call.with_changes(args=with_keyword(call.args, "axis", cst.Integer("1"))), M)
                 if isinstance(axis.value, cst.Name) and axis.value.value == "None":
                     raise self.error("np.concatenate with axis=None flattens in memory order")
                 new = [a.with_changes(value=self.map_axis(a.value)) if a is axis else a for a in call.args]
@@ -1396,22 +1385,14 @@ class Translator(cst.CSTTransformer):
                                          "only for a 1-D or a 2-D array")
         if has_axis:
             return self.reduction(call, name, kind, axis_position)
-        if args:
-            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        args.append(cst.Arg(cst.Integer("0"), keyword=cst.Name("axis"),
-                            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                  whitespace_after=cst.SimpleWhitespace(""))))
-        return self.mark(call.with_changes(args=args), M)
+        return self.mark(call.with_changes(args=with_keyword(args, "axis", cst.Integer("0"))), M)
 
     def sized_draw(self, call: cst.Call, size: cst.Arg) -> cst.BaseExpression:
         """``np.random.uniform(size=X.shape)``: the same draw, transposed:
         ``uniform(size=X.shape[::-1]).T``."""
         reversed_shape = reversed_of(size.value)
-        self.note(RANDOM_NOTE)
         args = [a.with_changes(value=reversed_shape) if a is size else a for a in call.args]
-        node = cst.Attribute(value=call.with_changes(args=args), attr=cst.Name("T"))
-        self.added_T.add(id(node))
-        return self.mark(node, M)
+        return self.transposed_draw(call.with_changes(args=args))
 
     def starred_draw(self, call: cst.Call, name: str) -> cst.BaseExpression:
         """``np.random.rand(*X.shape)``: the same draw, transposed: ``rand(*X.shape[::-1]).T``."""
@@ -1422,12 +1403,16 @@ class Translator(cst.CSTTransformer):
         if kind != SH:
             raise self.unknown(arg.value, f"{name}(*…) draws as many dimensions as the shape has") if kind == USH \
                 else self.error(f"{name} with starred dimensions other than a 2-D array's shape; write them out")
-        reversed_shape = reversed_of(arg.value)
-        self.note(RANDOM_NOTE)
-        node = cst.Attribute(value=call.with_changes(args=[arg.with_changes(value=reversed_shape)]),
-                             attr=cst.Name("T"))
-        self.added_T.add(id(node))
-        return self.mark(node, M)
+        return self.transposed_draw(call.with_changes(args=[arg.with_changes(value=reversed_of(arg.value))]))
+
+
+def with_keyword(args: Sequence[cst.Arg], name: str, value: cst.BaseExpression) -> list[cst.Arg]:
+    """``args`` and then ``name=value`` (``X.reshape(n, -1)`` → ``X.reshape(n, -1, order="F")``)."""
+    args = list(args)
+    if args:
+        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+    return [*args, cst.Arg(value, keyword=cst.Name(name), equal=equal)]
 
 
 def path_of(node: cst.BaseExpression) -> str | None:
@@ -1531,24 +1516,25 @@ def parse(source: str) -> cst.Module:
 REFUSED = "nnconv: not translated"
 
 
+def raising(error: TranslationError, comment: str) -> cst.SimpleStatementLine:
+    """``raise NotImplementedError("nnconv: not translated: ...")`` saying why, below the
+    ``# nnconv:`` line ``comment``."""
+    message = f"{REFUSED}: {error}"
+    return cst.SimpleStatementLine(
+        [cst.Raise(cst.Call(cst.Name("NotImplementedError"), [cst.Arg(cst.SimpleString(repr(message)))]))],
+        leading_lines=[cst.EmptyLine(comment=cst.Comment(f"{NOTE} {comment}"))])
+
+
 def refused_stub(node: cst.FunctionDef, error: TranslationError) -> cst.FunctionDef:
     """A function the rules could not translate: its body raises, saying why."""
-    message = f"{REFUSED}: {error}"
-    statement = cst.SimpleStatementLine(
-        [cst.Raise(cst.Call(cst.Name("NotImplementedError"), [cst.Arg(cst.SimpleString(repr(message)))]))],
-        leading_lines=[cst.EmptyLine(comment=cst.Comment(f"{NOTE} not translated, line {error.line}: the original "
-                                                         "is in the source you translated"))])
+    statement = raising(error, f"not translated, line {error.line}: the original is in the source you translated")
     return node.with_changes(body=cst.IndentedBlock([statement]))
 
 
 def unreached_stub(error: TranslationError, elif_: bool) -> cst.SimpleStatementLine | cst.Else:
     """A statement the examples never reach and the rules cannot translate without its kinds:
     it raises, saying why (an ``elif`` becomes an ``else`` that raises)."""
-    message = f"{REFUSED}: {error}"
-    statement = cst.SimpleStatementLine(
-        [cst.Raise(cst.Call(cst.Name("NotImplementedError"), [cst.Arg(cst.SimpleString(repr(message)))]))],
-        leading_lines=[cst.EmptyLine(comment=cst.Comment(f"{NOTE} not translated: the examples never reach "
-                                                         f"line {error.line}"))])
+    statement = raising(error, f"not translated: the examples never reach line {error.line}")
     return cst.Else(body=cst.IndentedBlock([statement])) if elif_ else statement
 
 
@@ -1574,14 +1560,14 @@ def functions_by_line(wrapper: cst.MetadataWrapper) -> list[tuple[str, int, int]
     return found
 
 
-def translate_source(source: str, hints: Mapping[str, Iterable[str]], evidence: Evidence | None = None) -> str:
-    """The source rewritten for the other convention (see the module docstring), with the kinds
-    established by ``hints`` (``{"vectors": [...], ...}``) and ``evidence``.
+def translate_source(module: cst.Module, hints: Mapping[str, Iterable[str]], evidence: Evidence | None = None) -> str:
+    """The source (as :func:`parse` returns it) rewritten for the other convention (see the
+    module docstring), with the kinds established by ``hints`` (``{"vectors": [...], ...}``)
+    and ``evidence``.
 
     A function or method the rules refuse becomes a stub that raises NotImplementedError
     saying why, and the rest is translated; when every function is refused, or the refusal is
     outside any function, the TranslationError is raised."""
-    module = parse(source)
     defined, classes, methods, qualified = defined_names(module)
     try:
         kinds = Kinds(Hints.parse(hints, qualified), evidence)
